@@ -87,7 +87,8 @@ def run_info(options: PipelineOptions, patterns: list[str], output: str) -> dict
         "inputs": patterns,
         "output": output,
         "stages": list(STAGES),
-        "options": {k: v for k, v in options.get_all_options(drop_default=True).items()},
+        # Every option with a value, Beam's included, so a run can be repeated exactly.
+        "options": {k: v for k, v in options.get_all_options().items() if v not in (None, False, [], {})},
     }
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import posixpath
+import re
 from dataclasses import dataclass
 
 import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystem import CompressionTypes, FileSystem
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
@@ -21,6 +23,7 @@ from transforms.files.formats import (InputError, Record, decode, explain, iter_
                                       read_all, sniff)
 
 _SNIFF_BYTES = 4096
+_GLOB_PREFIX = re.compile(r"^[^[*?]*")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,27 @@ def is_excluded(path: str, excludes: tuple[str, ...]) -> bool:
 
 def match_files(pattern: str, excludes: tuple[str, ...] = ()) -> list[str]:
     """Paths matched by one glob, minus the excluded ones."""
-    result = FileSystems.match([pattern])[0]
-    return sorted(m.path for m in result.metadata_list if not is_excluded(m.path, excludes))
+    paths = {m.path for m in FileSystems.match([pattern])[0].metadata_list}
+    if "://" not in pattern:
+        paths.update(unlistable_local_entries(pattern))
+    return sorted(p for p in paths if not is_excluded(p, excludes))
+
+
+def unlistable_local_entries(pattern: str):
+    """Entries that Beam's local listing drops without a word because their size cannot
+    be read (dangling symlinks, symlink loops). Returning them lets the reader turn each
+    into a dead letter instead of losing it. Mirrors FileSystem.match's prefix logic."""
+    prefix = _GLOB_PREFIX.match(pattern).group(0)
+    if prefix == pattern:
+        candidates = [pattern]
+    else:
+        regex = re.compile(FileSystem.translate_pattern(pattern))
+        root = os.path.dirname(prefix)
+        candidates = (os.path.join(d, name) for d, _, names in os.walk(root) for name in names)
+        candidates = [path for path in candidates if regex.match(path)]
+    for path in candidates:
+        if os.path.lexists(path) and not os.path.exists(path):
+            yield path
 
 
 def read_records(path: str, limits: ReadLimits):

@@ -28,6 +28,7 @@ _BOMS = (
 )
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
                          re.I | re.S)
+_WESTERN_CODEPAGES = ("cp1252", "latin_1", "iso8859_15")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 # JSONL field names seen in crawler output (news-please, trafilatura, scrapy feeds...).
@@ -100,13 +101,23 @@ def decode(data: bytes) -> Decoded:
     # characters than bad bytes; a cp1252 file has no valid multi-byte sequence at all.
     if multibyte >= 3 and replaced * 4 <= multibyte:
         return Decoded(text, "utf-8", replaced)
-    best = charset_normalizer.from_bytes(data).best()
+    encoding = detect_single_byte_encoding(data)
+    return Decoded(data.decode(encoding), encoding)
+
+
+def detect_single_byte_encoding(data: bytes) -> str:
+    """charset-normalizer's choice, except that among equally plausible candidates the
+    Western code pages win: cp1250 and cp1252 decode most English and Spanish copy to
+    equally "coherent" text, but ñ and š differ, and wire copy is far more often cp1252."""
+    results = charset_normalizer.from_bytes(data)
+    best = results.best()
     if best is None or best.encoding is None:
         raise InputError("undecodable", "no character encoding fits the bytes")
-    text = str(best)
-    if _CONTROL.search(text.encode("utf-8", "ignore")[:_SNIFF_BYTES]) and is_binary(text.encode()[:_SNIFF_BYTES]):
-        raise InputError("binary", "decoded text is mostly control characters")
-    return Decoded(text, best.encoding)
+    plausible = [m for m in results if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01]
+    for preferred in _WESTERN_CODEPAGES:
+        if any(preferred == m.encoding or preferred in m.could_be_from_charset for m in plausible):
+            return preferred
+    return best.encoding
 
 
 def sniff(head: bytes) -> str:
