@@ -20,39 +20,39 @@ def visible_files(output):
 
 
 def test_commit_publishes_staged_files_then_manifest_and_success(tmp_path):
-    staged = [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-000-aa.parquet"),
-              stage(tmp_path, "r1", "_dead_letter/dead-000-bb.jsonl")]
+    staged = [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-00000.parquet"),
+              stage(tmp_path, "r1", "_dead_letter/dead-00000.jsonl")]
     manifest = committer.commit(str(tmp_path), "r1", staged, {"counts": {"rows_written": 1}})
-    assert visible_files(tmp_path) == ["_SUCCESS", "_dead_letter/dead-000-bb.jsonl", "_manifest.json",
-                                       "date=2025-01-01/country=FR/part-000-aa.parquet"]
+    assert visible_files(tmp_path) == ["_SUCCESS", "_dead_letter/dead-00000.jsonl", "_manifest.json",
+                                       "date=2025-01-01/country=FR/part-00000.parquet"]
     on_disk = json.loads((tmp_path / "_manifest.json").read_text())
     assert on_disk == manifest
-    assert manifest["files"] == ["_dead_letter/dead-000-bb.jsonl", "date=2025-01-01/country=FR/part-000-aa.parquet"]
+    assert manifest["files"] == ["_dead_letter/dead-00000.jsonl", "date=2025-01-01/country=FR/part-00000.parquet"]
 
 
 def test_a_second_commit_retires_the_files_it_does_not_republish(tmp_path):
-    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-000-aa.parquet")], {})
-    committer.commit(str(tmp_path), "r2", [stage(tmp_path, "r2", "date=2025-01-02/country=FR/part-000-cc.parquet")], {})
-    assert visible_files(tmp_path) == ["_SUCCESS", "_manifest.json", "date=2025-01-02/country=FR/part-000-cc.parquet"]
+    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-00000.parquet")], {})
+    committer.commit(str(tmp_path), "r2", [stage(tmp_path, "r2", "date=2025-01-02/country=FR/part-00001.parquet")], {})
+    assert visible_files(tmp_path) == ["_SUCCESS", "_manifest.json", "date=2025-01-02/country=FR/part-00001.parquet"]
 
 
 def test_files_kept_by_an_incremental_run_survive(tmp_path):
-    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-000-aa.parquet")], {})
-    committer.commit(str(tmp_path), "r2", [stage(tmp_path, "r2", "date=2025-01-02/country=FR/part-000-cc.parquet")], {},
-                     keep={"date=2025-01-01/country=FR/part-000-aa.parquet"})
-    assert "date=2025-01-01/country=FR/part-000-aa.parquet" in visible_files(tmp_path)
+    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-00000.parquet")], {})
+    committer.commit(str(tmp_path), "r2", [stage(tmp_path, "r2", "date=2025-01-02/country=FR/part-00001.parquet")], {},
+                     keep={"date=2025-01-01/country=FR/part-00000.parquet"})
+    assert "date=2025-01-01/country=FR/part-00000.parquet" in visible_files(tmp_path)
 
 
 def test_a_crashed_commit_is_cleaned_up_by_the_next_one(tmp_path):
-    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-000-aa.parquet")], {})
+    committer.commit(str(tmp_path), "r1", [stage(tmp_path, "r1", "date=2025-01-01/country=FR/part-00000.parquet")], {})
     # r2 died after publishing one of its files: pending file list left behind, no _SUCCESS.
-    crashed = stage(tmp_path, "r2", "date=2025-01-03/country=FR/part-000-dd.parquet")
+    crashed = stage(tmp_path, "r2", "date=2025-01-03/country=FR/part-00002.parquet")
     (tmp_path / committer.PENDING).write_text(json.dumps({"run_id": "r2", "files": [crashed["final"]]}))
     os.makedirs(tmp_path / "date=2025-01-03/country=FR")
     os.replace(crashed["staged"], tmp_path / crashed["final"])
     (tmp_path / committer.SUCCESS).unlink()
-    committer.commit(str(tmp_path), "r3", [stage(tmp_path, "r3", "date=2025-01-01/country=FR/part-000-aa.parquet")], {})
-    assert visible_files(tmp_path) == ["_SUCCESS", "_manifest.json", "date=2025-01-01/country=FR/part-000-aa.parquet"]
+    committer.commit(str(tmp_path), "r3", [stage(tmp_path, "r3", "date=2025-01-01/country=FR/part-00000.parquet")], {})
+    assert visible_files(tmp_path) == ["_SUCCESS", "_manifest.json", "date=2025-01-01/country=FR/part-00000.parquet"]
 
 
 def test_corrupt_manifest_raises_instead_of_forgetting_the_dataset(tmp_path):

@@ -72,6 +72,9 @@ def read_records(path: str, limits: ReadLimits):
     """Yields (source_record, Record | InputError, source_format, compression) for one
     file. Raises (InputError or I/O errors) when the file as a whole cannot be read;
     the caller turns that into a dead letter for the next record."""
+    if "://" not in path and os.path.exists(path) and not os.path.isfile(path):
+        # Opening a FIFO would block the worker forever; devices and sockets are no documents.
+        raise InputError("unreadable", "not a regular file (FIFO, socket, device or folder)")
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
         stream, compression = open_content(raw, limits.max_decompressed_bytes)
         fmt = sniff(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])

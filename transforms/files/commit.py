@@ -7,9 +7,11 @@ suffix, which no hive reader lists (pyarrow and Spark skip ``_`` folders, and a
 1. ``_pending_commit.json`` records the files about to appear, so that a run killed
    half-way is cleaned up by the next one;
 2. ``_SUCCESS`` is removed: from here until step 5 the dataset is "being updated";
-3. each staged file is renamed into place: one atomic rename per file; file names are
-   derived from their content (the doc_ids they hold), so re-running the same inputs
-   replaces each file by its identical twin and readers never see a duplicate row;
+3. each staged file is renamed into place: one atomic rename per file. A document
+   always lands in the same file name (partition + shard of its doc_id), so a rerun
+   replaces each file by its new version and a reader never sees a row twice or misses
+   one of the previous dataset while the commit is under way; new documents may appear
+   before ``_SUCCESS`` does (readers that need a snapshot read the manifest's file list);
 4. files of the previous dataset (and of any crashed commit) that this run does not
    publish are deleted;
 5. ``_manifest.json`` is written (temp + rename), then ``_SUCCESS``, last.

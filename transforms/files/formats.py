@@ -96,10 +96,10 @@ def decode(data: bytes) -> Decoded:
         pass
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - data.count("\ufffd".encode())
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
-    # A real UTF-8 file with a damaged region still has far more valid multi-byte
-    # characters than bad bytes; a cp1252 file has no valid multi-byte sequence at all.
-    if multibyte >= 3 and replaced * 4 <= multibyte:
+    valid_multibyte_bytes = sum(len(ch.encode()) for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    # In a UTF-8 file damaged here and there, most non-ASCII bytes still form valid
+    # sequences; in a cp1252 or latin-1 file almost none do.
+    if valid_multibyte_bytes >= replaced:
         return Decoded(text, "utf-8", replaced)
     encoding = detect_single_byte_encoding(data)
     return Decoded(data.decode(encoding), encoding)
