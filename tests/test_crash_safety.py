@@ -117,12 +117,13 @@ def test_sigkill_during_a_rerun_leaves_the_previous_dataset_visible(dev_corpus, 
     run_pipeline(inputs, output)
     previous = stable(read_rows(output))
     argv = pipeline_argv(inputs, output, *IN_MEMORY)
-    outcomes = {}
+    killed_mid_commit = 0
     for point in KILL_POINTS:
-        outcomes[point] = kill_at(point, argv, output)
+        if kill_at(point, argv, output) == "killed":
+            killed_mid_commit += (output / "_pending_commit.json").exists()
         rows = assert_readable_and_consistent(output, {r["doc_id"] for r in previous})
         assert stable(rows) == previous, point
-    assert "killed" in outcomes.values()
+    assert killed_mid_commit >= 1, "no kill landed inside a commit: the test did not test the window"
     manifest = run_pipeline(inputs, output)      # a rerun afterwards completes
     assert manifest["counts"]["invariant_holds"]
     assert stable(read_rows(output)) == previous
