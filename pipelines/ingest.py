@@ -27,7 +27,7 @@ from transforms.files import commit as committer
 from transforms.nlp import AnnotateArticles
 from transforms.read import ReadDocuments, ReadLimits, match_files
 from transforms.versions import pipeline_version
-from transforms.write import CountStages, WriteDataset
+from transforms.write import WriteDataset
 
 STAGES = ("read", "extract", "enrich", "nlp")
 _GLOB_CHARS = set("*?[")
@@ -103,9 +103,9 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)
     dead_letters = (read["dead"], extracted["dead"], enriched["dead"], annotated["dead"]) | "AllDeadLetters" >> \
         beam.Flatten()
-    stage_counts = {"files_matched": read["files"], "read": read["documents"], "extract": extracted["articles"],
-                    "enrich": enriched["articles"], "nlp": annotated["articles"]} | "CountStages" >> CountStages()
-    return {"rows": annotated["articles"], "dead_letters": dead_letters, "stage_counts": stage_counts} | \
+    stage_outputs = {"files_matched": read["files"], "read": read["documents"], "extract": extracted["articles"],
+                     "enrich": enriched["articles"], "nlp": annotated["articles"]}
+    return {"rows": annotated["articles"], "dead_letters": dead_letters, "stage_outputs": stage_outputs} | \
         "Write" >> WriteDataset(output, info, wb.shards_per_partition)
 
 

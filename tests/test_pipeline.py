@@ -88,7 +88,7 @@ def test_manifest_records_versions_options_and_metrics(dev_run):
     assert manifest["elapsed_seconds"] > 0
     # The DirectRunner reports Beam metrics: they must agree with the counts from the data.
     assert manifest["metrics"]["agree_with_data"] is True
-    assert manifest["metrics"]["counters"]["read.records"] == manifest["counts"]["stages"][0]["out"]
+    assert manifest["metrics"]["counters"]["read.out"] == manifest["counts"]["stages"][0]["out"]
 
 
 def test_duckdb_and_pyarrow_read_the_same_rows(dev_run):

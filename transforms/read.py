@@ -109,7 +109,7 @@ def make_document(path: str, number: int, record: Record, fmt: str, compression:
 class ReadRecordsFn(beam.DoFn):
     def __init__(self, limits: ReadLimits):
         self._limits = limits
-        self._records = Metrics.counter("wirebeam", "read.records")
+        self._records = Metrics.counter("wirebeam", "read.out")
 
     def process(self, path):
         next_record = 0

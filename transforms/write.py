@@ -142,14 +142,24 @@ def build_manifest(run_info: dict, staged: list[dict], stage_counts: dict, finis
     }
 
 
-def commit_run(staged: list[dict], stage_counts: dict, output: str, run_info: dict):
+def commit_run(element, output: str, run_info: dict):
+    """The single commit: ``element`` is (None, [staged file infos and stage counts])."""
+    _, items = element
+    staged = [item for item in items if item["kind"] in ("rows", "dead")]
+    stage_counts = {item["stage"]: item["n"] for item in items if item["kind"] == "count"}
     manifest = build_manifest(run_info, staged, stage_counts, time.time())
     files = [{"staged": s["staged"], "final": s["final"]} for s in staged]
     yield committer.commit(output, run_info["run_id"], files, manifest)
 
 
 class WriteDataset(beam.PTransform):
-    """{"rows", "dead_letters", "stage_counts"} -> the committed manifest (one element)."""
+    """{"rows", "dead_letters", "stage_outputs": {stage: PCollection}} -> the committed
+    manifest (one element).
+
+    Everything the commit needs (staged files, element counts per stage) reaches it as
+    main input through one GroupByKey on a single key, never as a side input or a
+    CombineGlobally: both are computed again inside the consuming task on the
+    DaskRunner, which would rerun the whole upstream pipeline there."""
 
     def __init__(self, output: str, run_info: dict, shards_per_partition: int = 1, dead_letter_shards: int = 1):
         super().__init__()
@@ -172,23 +182,24 @@ class WriteDataset(beam.PTransform):
             | "GroupDeadLetters" >> beam.GroupByKey()
             | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, run_id))
         )
+        stage_counts = inputs["stage_outputs"] | "CountStages" >> CountStages()
         return (
-            (staged_rows, staged_dead)
-            | "AllStagedFiles" >> beam.Flatten()
-            | "CollectStagedFiles" >> beam.combiners.ToList()
-            | "Commit" >> beam.FlatMap(commit_run, beam.pvalue.AsSingleton(inputs["stage_counts"]),
-                                       self._output, self._run_info)
+            (staged_rows, staged_dead, stage_counts)
+            | "CommitInputs" >> beam.Flatten()
+            | "OneKey" >> beam.Map(lambda item: (None, item))
+            | "Gather" >> beam.GroupByKey()
+            | "Commit" >> beam.FlatMap(commit_run, self._output, self._run_info)
         )
 
 
 class CountStages(beam.PTransform):
-    """{name: PCollection} -> one dict {name: element count}, from the data itself."""
+    """{stage: PCollection} -> {"kind": "count", "stage", "n"} per stage with elements."""
 
     def expand(self, pcolls):
-        counted = [
-            pcoll
-            | f"Count_{name}" >> beam.combiners.Count.Globally()
-            | f"Name_{name}" >> beam.Map(lambda n, name=name: (name, n))
-            for name, pcoll in pcolls.items()
-        ]
-        return counted | "AllCounts" >> beam.Flatten() | "CountsToDict" >> beam.combiners.ToDict()
+        ones = [pcoll | f"One_{name}" >> beam.Map(lambda _, name=name: (name, 1)) for name, pcoll in pcolls.items()]
+        return (
+            ones
+            | "AllOnes" >> beam.Flatten()
+            | "Sum" >> beam.CombinePerKey(sum)
+            | "AsCount" >> beam.MapTuple(lambda stage, n: {"kind": "count", "stage": stage, "n": n})
+        )
