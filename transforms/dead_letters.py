@@ -8,6 +8,7 @@ from apache_beam.metrics import Metrics
 from transforms.files.formats import preview as make_preview
 
 DEAD = "dead"   # the tagged output every stage uses for its dead letters
+PASSED = "passed"
 
 
 class Rejected(Exception):
@@ -54,3 +55,35 @@ class StageFn(beam.DoFn):
         return beam.pvalue.TaggedOutput(DEAD, dead_letter(
             doc.get("source_uri", ""), doc.get("source_record", 0), self.stage, reason, error,
             doc.get("body") or doc.get("content") or ""))
+
+
+def passed(doc: dict) -> tuple[str, dict]:
+    return PASSED, doc
+
+
+def rejected(letter: dict) -> tuple[str, dict]:
+    return DEAD, letter
+
+
+def _select(outcome: tuple[str, dict], wanted: str):
+    if outcome[0] == wanted:
+        yield outcome[1]
+
+
+class SplitOutcomes(beam.PTransform):
+    """(PASSED | DEAD, value) pairs -> {"articles", "dead"}.
+
+    Stages emit one PCollection of tagged pairs and split it with two plain filters
+    instead of a multi-output ParDo: the DaskRunner merges all outputs of a ParDo into
+    one bag (tagged outputs lose their tags), so tagged outputs would mix dead letters
+    into the articles there. Filters behave the same on every runner."""
+
+    def __init__(self, passed_name: str = "articles"):
+        super().__init__()
+        self._passed_name = passed_name
+
+    def expand(self, outcomes):
+        return {
+            self._passed_name: outcomes | "Passed" >> beam.FlatMap(_select, PASSED),
+            "dead": outcomes | "DeadLetters" >> beam.FlatMap(_select, DEAD),
+        }

@@ -18,7 +18,7 @@ from apache_beam.io.filesystem import CompressionTypes, FileSystem
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms.dead_letters import DEAD, dead_letter
+from transforms.dead_letters import SplitOutcomes, dead_letter, passed, rejected
 from transforms.files.formats import (InputError, Record, decode, explain, iter_jsonl, open_content,
                                       read_all, sniff)
 
@@ -120,14 +120,14 @@ class ReadRecordsFn(beam.DoFn):
                     yield self._dead(path, number, item.reason, str(item), "")
                 else:
                     self._records.inc()
-                    yield make_document(path, number, item, fmt, compression)
+                    yield passed(make_document(path, number, item, fmt, compression))
         except Exception as e:  # noqa: BLE001 - a bad file costs a dead letter, never the run
             reason, message = explain(e)
             yield self._dead(path, next_record, reason, message, "")
 
     def _dead(self, path, number, reason, message, content):
         Metrics.counter("wirebeam", f"read.dead.{reason}").inc()
-        return beam.pvalue.TaggedOutput(DEAD, dead_letter(path, number, "read", reason, message, content))
+        return rejected(dead_letter(path, number, "read", reason, message, content))
 
 
 class ReadDocuments(beam.PTransform):
@@ -149,8 +149,9 @@ class ReadDocuments(beam.PTransform):
         read = (
             files
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits)).with_outputs(DEAD, main="documents")
+            | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits))
+            | "SplitOutcomes" >> SplitOutcomes("documents")
         )
         # Records of one big file come out of one worker; spread them before the costly stages.
-        documents = read.documents | "SpreadRecords" >> beam.Reshuffle()
-        return {"files": files, "documents": documents, "dead": read[DEAD]}
+        documents = read["documents"] | "SpreadRecords" >> beam.Reshuffle()
+        return {"files": files, "documents": documents, "dead": read["dead"]}
