@@ -20,10 +20,11 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.options import UsageError, WirebeamOptions, parse_options
-from pipelines.report import add_metrics_to_manifest, format_summary
+from pipelines.report import add_metrics_to_manifest, format_summary, noop_summary
 from transforms.enrich import EnrichArticles
 from transforms.extract import ExtractArticles
 from transforms.files import commit as committer
+from transforms.files import state
 from transforms.nlp import AnnotateArticles
 from transforms.read import ReadDocuments, ReadLimits, match_files
 from transforms.versions import pipeline_version
@@ -48,18 +49,36 @@ def normalise_path(path: str) -> str:
     return path if "://" in path else os.path.abspath(os.path.expanduser(path))
 
 
-def check_inputs(patterns: list[str], excludes: tuple[str, ...]) -> None:
+def check_inputs(patterns: list[str], excludes: tuple[str, ...]) -> dict:
+    """{path: (size, mtime)} of every matched file; fails fast on a glob matching nothing."""
+    matched = {}
     for pattern in patterns:
         try:
-            matched = match_files(pattern, excludes)
+            files = match_files(pattern, excludes)
         except Exception as e:  # noqa: BLE001 - any filesystem error is a usage error here
             raise UsageError(f"--input {pattern!r} cannot be listed: {e}") from e
-        if not matched:
+        if not files:
             raise UsageError(f"--input {pattern!r} matches no files")
+        matched.update({path: (size, mtime) for path, size, mtime in files})
+    return matched
 
 
-def check_output(output: str) -> None:
-    """Fails fast when the output cannot be written or holds a manifest we cannot read."""
+def check_output(output: str, incremental: bool) -> dict:
+    """Fails fast, before writing anything, when the output holds a manifest or state we
+    cannot read, or cannot be written. Returns the ingestion state (incremental runs)."""
+    for name in (committer.MANIFEST, committer.PENDING):
+        try:
+            committer.read_json(committer.join(output, name))
+        except Exception as e:  # noqa: BLE001
+            raise UsageError(f"{committer.join(output, name)} is corrupt ({e}); refusing to write over a "
+                             "dataset whose file list is unknown. Move it away to start a new dataset.") from e
+    ingested = {}
+    if incremental:
+        try:
+            ingested = state.load_state(output)
+        except state.StateError as e:
+            raise UsageError(f"the ingestion state in {output} is corrupt: {e}. Nothing was written; fix or "
+                             "remove that log (a full run rebuilds the state) rather than re-ingest blindly.") from e
     probe = committer.join(output, committer.STAGING, f".probe-{uuid.uuid4().hex}")
     try:
         with FileSystems.create(probe) as f:
@@ -68,15 +87,17 @@ def check_output(output: str) -> None:
     except Exception as e:  # noqa: BLE001
         reason = getattr(e, "strerror", None) or str(e).splitlines()[0]
         raise UsageError(f"--output {output!r} is not writable: {reason}") from e
-    for name in (committer.MANIFEST, committer.PENDING):
-        try:
-            committer.read_json(committer.join(output, name))
-        except Exception as e:  # noqa: BLE001
-            raise UsageError(f"{committer.join(output, name)} is corrupt ({e}); refusing to write over a "
-                             "dataset whose file list is unknown. Move it away to start a new dataset.") from e
+    return ingested
 
 
-def run_info(options: PipelineOptions, patterns: list[str], output: str) -> dict:
+def nothing_new(matched: dict, ingested: dict) -> bool:
+    """Every matched file has the size and mtime recorded when it was ingested: an
+    incremental run would read nothing, so it need not start a pipeline at all."""
+    return all(path in ingested and (ingested[path]["size"], ingested[path]["mtime"]) == metadata
+               for path, metadata in matched.items())
+
+
+def run_info(options: PipelineOptions, patterns: list[str], output: str, mode: str) -> dict:
     started = time.time()
     return {
         "run_id": dt.datetime.fromtimestamp(started, dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-")
@@ -84,6 +105,7 @@ def run_info(options: PipelineOptions, patterns: list[str], output: str) -> dict
         "started_ts": started,
         "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(),
         "pipeline_version": pipeline_version(),
+        "mode": mode,
         "inputs": patterns,
         "output": output,
         "stages": list(STAGES),
@@ -96,42 +118,88 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
     limits = ReadLimits(max_decompressed_bytes=wb.max_decompressed_mb << 20,
                         max_document_bytes=wb.max_document_mb << 20,
                         max_record_bytes=wb.max_record_mb << 20)
-    read = pipeline | "Read" >> ReadDocuments(patterns, tuple(wb.exclude or ()), limits)
+    incremental = info["mode"] == "incremental"
+    read = pipeline | "Read" >> ReadDocuments(
+        patterns, tuple(wb.exclude or ()), limits,
+        state_pattern=committer.join(output, state.STATE_DIR, "*.jsonl") if incremental else None,
+        now=info["started_ts"], settle_seconds=wb.settle_seconds if incremental else 0)
     extracted = read["documents"] | "Extract" >> ExtractArticles(wb.min_body_words)
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)
     dead_letters = (read["dead"], extracted["dead"], enriched["dead"], annotated["dead"]) | "AllDeadLetters" >> \
         beam.Flatten()
-    stage_outputs = {"files_matched": read["files"], "read": read["documents"], "extract": extracted["articles"],
+    stage_outputs = {"read": read["documents"], "extract": extracted["articles"],
                      "enrich": enriched["articles"], "nlp": annotated["articles"]}
-    return {"rows": annotated["articles"], "dead_letters": dead_letters, "stage_outputs": stage_outputs} | \
-        "Write" >> WriteDataset(output, info, wb.shards_per_partition)
+    return {"rows": annotated["articles"], "dead_letters": dead_letters, "sources": read["sources"],
+            "stage_outputs": stage_outputs} | "Write" >> WriteDataset(output, info, wb.shards_per_partition)
 
 
-def run(argv: list[str]) -> dict:
-    options = parse_options(argv)
+def run_once(options: PipelineOptions) -> dict:
+    """One batch run (full or incremental); returns its manifest."""
     wb = options.view_as(WirebeamOptions)
+    incremental = wb.mode == "incremental"
     patterns = [normalise_pattern(p) for p in wb.input]
     output = normalise_path(wb.output)
-    excludes = tuple(wb.exclude or ())
-    check_inputs(patterns, excludes)
-    check_output(output)
-    info = run_info(options, patterns, output)
+    matched = check_inputs(patterns, tuple(wb.exclude or ()))
+    ingested = check_output(output, incremental)
+    info = run_info(options, patterns, output, wb.mode)
+    if incremental and nothing_new(matched, ingested):
+        return noop_summary(info, len(matched))
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, wb, patterns, output, info)
     result = pipeline.run()
     result.wait_until_finish()
+    close_runner_client(result)
+    if (committer.read_json(committer.join(output, committer.MANIFEST)) or {}).get("run_id") != info["run_id"]:
+        return noop_summary(info, len(matched))
     return add_metrics_to_manifest(output, result)
+
+
+def close_runner_client(result) -> None:
+    """The DaskRunner leaves its distributed Client open; close it so the process does not
+    log reconnection errors when the cluster goes away."""
+    client = getattr(result, "client", None)
+    if client is not None and hasattr(client, "close"):
+        client.close()
+
+
+def watch(options: PipelineOptions) -> list[dict]:
+    """--watch on the DirectRunner: the incremental pipeline again every --watch_interval
+    seconds, so files landing in the input folders are picked up as they settle. (The
+    Python DirectRunner's MatchContinuously returns after the first match instead of
+    waiting for new files, so local watching polls; see README "Scheduling".)"""
+    wb = options.view_as(WirebeamOptions)
+    manifests = []
+    cycle = 0
+    while True:
+        manifest = run_once(options)
+        manifests.append(manifest)
+        print(format_summary(manifest), flush=True)
+        cycle += 1
+        if wb.watch_cycles and cycle >= wb.watch_cycles:
+            return manifests
+        time.sleep(wb.watch_interval)
+
+
+def run(argv: list[str]) -> dict:
+    options = parse_options(argv)
+    return run_once(options)
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        manifest = run(sys.argv[1:] if argv is None else argv)
+        options = parse_options(sys.argv[1:] if argv is None else argv)
+        if options.view_as(WirebeamOptions).watch:
+            manifests = watch(options)
+            return 0 if all(m["counts"]["invariant_holds"] for m in manifests) else 1
+        manifest = run_once(options)
     except UsageError as e:
         print(f"wirebeam: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
     print(format_summary(manifest))
     return 0 if manifest["counts"]["invariant_holds"] else 1
 

@@ -43,6 +43,18 @@ class WirebeamOptions(PipelineOptions):
         parser.add_argument("--nlp_batch_size", type=int, default=64, help="Most documents per nlp.pipe call.")
         parser.add_argument("--nlp_max_chars", type=int, default=200_000,
                             help="Characters of a body given to spaCy; the rest gets no entities.")
+        parser.add_argument("--mode", choices=("full", "incremental"), default="full",
+                            help="full: the output becomes the dataset of these inputs. incremental: only files "
+                                 "not ingested before (by path and content hash) are read; their rows are added, "
+                                 "a changed file's old rows replaced.")
+        parser.add_argument("--settle_seconds", type=float, default=30.0,
+                            help="Incremental runs skip files modified less than this long ago (still being "
+                                 "written); a later run picks them up.")
+        parser.add_argument("--watch", action="store_true",
+                            help="Keep running: an incremental run every --watch_interval seconds.")
+        parser.add_argument("--watch_interval", type=float, default=60.0, help="Seconds between --watch runs.")
+        parser.add_argument("--watch_cycles", type=int, default=0,
+                            help="Stop --watch after this many runs (0: run until interrupted).")
         parser.add_argument("--shards_per_partition", type=int, default=1,
                             help="Parquet files per date/country partition (raise for large partitions).")
 
@@ -92,6 +104,8 @@ def parse_options(argv: list[str]) -> PipelineOptions:
     full_argv = config_argv(load_config(known.config), _flag_names(argv)) + list(argv)
     options = PipelineOptions(full_argv)
     wb = options.view_as(WirebeamOptions)
+    if wb.watch:
+        wb.mode = "incremental"
     if not wb.input:
         raise UsageError("--input is required (a glob of input files; repeat for several)")
     if not wb.output:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from transforms.files import commit as committer
 
@@ -41,11 +42,24 @@ def add_metrics_to_manifest(output: str, result) -> dict:
     return manifest
 
 
+def noop_summary(info: dict, files_matched: int) -> dict:
+    """What an incremental run that found nothing new reports. Nothing was written."""
+    return {"noop": True, "run_id": info["run_id"], "wirebeam_version": info["pipeline_version"],
+            "output": info["output"], "elapsed_seconds": round(time.time() - info["started_ts"], 3),
+            "counts": {"files_matched": files_matched, "records_read": 0, "rows_written": 0, "dead_letters": 0,
+                       "invariant_holds": True}}
+
+
 def format_summary(manifest: dict) -> str:
     counts = manifest["counts"]
+    if manifest.get("noop"):
+        return (f"wirebeam {manifest['wirebeam_version']}  run {manifest['run_id']}  ->  {manifest['output']}\n"
+                f"  no-op: {counts['files_matched']} files matched, none new or changed since the last run; "
+                f"nothing written ({manifest['elapsed_seconds']:.1f} s)")
     lines = [
         f"wirebeam {manifest['wirebeam_version']}  run {manifest['run_id']}  ->  {manifest['output']}",
-        f"  files matched      {counts['files_matched']:>8}",
+        f"  files matched      {counts['files_matched']:>8}   "
+        + "  ".join(f"{k} {v}" for k, v in counts.get("files_by_decision", {}).items()),
         f"  records read       {counts['records_read']:>8}",
         f"  rows written       {counts['rows_written']:>8}",
         f"  dead letters       {counts['dead_letters']:>8}",

@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass
 
 import apache_beam as beam
+from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes, FileSystem
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms.dead_letters import SplitOutcomes, dead_letter, passed, rejected
+from transforms.files import state
 from transforms.files.formats import (InputError, Record, decode, explain, iter_jsonl, open_content,
                                       read_all, sniff)
 
@@ -43,12 +45,13 @@ def is_excluded(path: str, excludes: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern) for pattern in excludes)
 
 
-def match_files(pattern: str, excludes: tuple[str, ...] = ()) -> list[str]:
-    """Paths matched by one glob, minus the excluded ones."""
-    paths = {m.path for m in FileSystems.match([pattern])[0].metadata_list}
+def match_files(pattern: str, excludes: tuple[str, ...] = ()) -> list[tuple[str, int | None, float | None]]:
+    """(path, size, mtime) of the files one glob matches, minus the excluded ones."""
+    found = {m.path: (m.size_in_bytes, m.last_updated_in_seconds) for m in FileSystems.match([pattern])[0].metadata_list}
     if "://" not in pattern:
-        paths.update(unlistable_local_entries(pattern))
-    return sorted(p for p in paths if not is_excluded(p, excludes))
+        for path in unlistable_local_entries(pattern):
+            found.setdefault(path, (None, None))
+    return sorted((path, size, mtime) for path, (size, mtime) in found.items() if not is_excluded(path, excludes))
 
 
 def unlistable_local_entries(pattern: str):
@@ -130,28 +133,65 @@ class ReadRecordsFn(beam.DoFn):
         return rejected(dead_letter(path, number, "read", reason, message, content))
 
 
-class ReadDocuments(beam.PTransform):
-    """Patterns -> {"files": matched paths, "documents": dicts, "dead": dead letters}."""
+def parse_state_file(readable_file) -> list[tuple[str, dict]]:
+    entries = state.parse_log(readable_file.read_utf8(), readable_file.metadata.path)
+    return [(entry["source_uri"], entry) for entry in entries]
 
-    def __init__(self, patterns, excludes=(), limits: ReadLimits = ReadLimits()):
+
+def decide_source(element, now: float, settle_seconds: float) -> dict:
+    """(path, {"matched": [(path, size, mtime)...], "previous": [state entries]}) -> decision."""
+    path, grouped = element
+    matched = sorted(grouped["matched"], key=lambda m: m[2] or 0)[-1]
+    previous = state.latest(grouped["previous"]).get(path)
+    return state.decide(path, matched[1], matched[2], previous, now, settle_seconds)
+
+
+class ReadDocuments(beam.PTransform):
+    """Patterns -> {"sources": one decision per matched file (new, changed, unchanged...),
+    "documents": dicts, "dead": dead letters}.
+
+    With ``state_pattern`` (incremental runs) matched files are joined with the state
+    log of earlier runs and only new or changed files are read; without it every
+    matched file is new. Either way each file's fingerprint reaches the commit, which
+    records it in this run's state log."""
+
+    def __init__(self, patterns, excludes=(), limits: ReadLimits = ReadLimits(), state_pattern: str | None = None,
+                 now: float = 0.0, settle_seconds: float = 0.0):
         super().__init__()
         self._patterns = list(patterns)
         self._excludes = tuple(excludes)
         self._limits = limits
+        self._state_pattern, self._now, self._settle = state_pattern, now, settle_seconds
 
     def expand(self, pbegin):
-        files = (
+        matched = (
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
             | "Match" >> beam.FlatMap(match_files, self._excludes)
-            | "UniquePaths" >> beam.Distinct()
+            | "ByPath" >> beam.Map(lambda m: (m[0], m))
+        )
+        if self._state_pattern:
+            previous = (
+                pbegin
+                | "StateLogs" >> fileio.MatchFiles(self._state_pattern, fileio.EmptyMatchTreatment.ALLOW)
+                | "ReadStateLogs" >> fileio.ReadMatches()
+                | "StateEntries" >> beam.FlatMap(parse_state_file)
+            )
+        else:
+            previous = pbegin | "NoState" >> beam.Create([])
+        sources = (
+            {"matched": matched, "previous": previous}
+            | "JoinState" >> beam.CoGroupByKey()
+            | "OnlyMatched" >> beam.Filter(lambda kv: bool(kv[1]["matched"]))
+            | "Decide" >> beam.Map(decide_source, self._now, self._settle)
         )
         read = (
-            files
+            sources
+            | "ToRead" >> beam.FlatMap(lambda d: [d["source_uri"]] if d["decision"] in state.INGESTED else [])
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits))
             | "SplitOutcomes" >> SplitOutcomes("documents")
         )
         # Records of one big file come out of one worker; spread them before the costly stages.
         documents = read["documents"] | "SpreadRecords" >> beam.Reshuffle()
-        return {"files": files, "documents": documents, "dead": read["dead"]}
+        return {"sources": sources, "documents": documents, "dead": read["dead"]}

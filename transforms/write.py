@@ -15,11 +15,14 @@ import uuid
 from collections import Counter
 
 import apache_beam as beam
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms.files import commit as committer
+from transforms.files import state
 from transforms.schema import ARTICLE_SCHEMA, CONTRACT_VERSION, partition_path, partition_values, to_table
 from transforms.versions import versions
 
@@ -47,19 +50,20 @@ def contract_row(doc: dict, ingested_at: dt.datetime, pipeline_version: str) -> 
     return row
 
 
-def part_file_name(shard: int) -> str:
-    """Stable per (partition, shard): a document always lands in the same file, so a
-    rerun replaces each file by its new version in one atomic rename and a reader never
-    sees a row twice or loses one, even while a commit is under way."""
-    return f"part-{shard:05d}.parquet"
+def file_suffix(run_info: dict) -> str:
+    """Full runs name files by partition and shard only: a document always lands in the
+    same file, so a rerun replaces each file by its new version in one atomic rename and
+    a reader never sees a row twice or loses one, even while a commit is under way.
+    Incremental runs add files beside the existing ones: their names carry the run id."""
+    return f"-{run_info['run_id']}" if run_info["mode"] == "incremental" else ""
 
 
 class WriteParquetShardFn(beam.DoFn):
     """One (date, country, shard) group to one staged Parquet file, row group by row
     group so a large partition is never one table in memory."""
 
-    def __init__(self, output: str, run_id: str, ingested_at: dt.datetime, pipeline_version: str):
-        self._output, self._run_id = output, run_id
+    def __init__(self, output: str, run_id: str, suffix: str, ingested_at: dt.datetime, pipeline_version: str):
+        self._output, self._run_id, self._suffix = output, run_id, suffix
         self._ingested_at, self._version = ingested_at, pipeline_version
         self._rows_written = Metrics.counter("wirebeam", "write.rows")
 
@@ -81,12 +85,12 @@ class WriteParquetShardFn(beam.DoFn):
                     writer.write_table(to_table(buffer))
         self._rows_written.inc(n_rows)
         yield {"kind": "rows", "staged": staged, "partition": rel_dir, "rows": n_rows,
-               "final": f"{rel_dir}/{part_file_name(shard)}"}
+               "final": f"{rel_dir}/part-{shard:05d}{self._suffix}.parquet"}
 
 
 class WriteDeadLettersFn(beam.DoFn):
-    def __init__(self, output: str, run_id: str):
-        self._output, self._run_id = output, run_id
+    def __init__(self, output: str, run_id: str, suffix: str):
+        self._output, self._run_id, self._suffix = output, run_id, suffix
 
     def process(self, element):
         shard, letters = element
@@ -98,65 +102,154 @@ class WriteDeadLettersFn(beam.DoFn):
                 f.write(json.dumps(letter, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
         yield {"kind": "dead", "staged": staged, "rows": len(letters),
                "by_reason": dict(Counter(f"{d['stage']}/{d['reason']}" for d in letters)),
-               "final": f"{committer.DEAD_LETTER_DIR}/dead-{shard:05d}.jsonl"}
+               "final": f"{committer.DEAD_LETTER_DIR}/dead-{shard:05d}{self._suffix}.jsonl"}
 
 
-def build_manifest(run_info: dict, staged: list[dict], stage_counts: dict, finished: float) -> dict:
-    rows = [s for s in staged if s["kind"] == "rows"]
-    dead = [s for s in staged if s["kind"] == "dead"]
-    per_partition = Counter()
-    for s in rows:
-        per_partition[s["partition"]] += s["rows"]
+def build_manifest(run_info: dict, staged: list[dict], stage_counts: dict, sources: list[dict], finished: float,
+                   dataset: dict) -> dict:
+    """The run's manifest: this run's counts (read, written, dead letters by stage and
+    reason, files by decision) and ``dataset``, what the output holds after the commit."""
     by_reason = Counter()
-    for s in dead:
-        by_reason.update(s["by_reason"])
+    for s in staged:
+        if s["kind"] == "dead":
+            by_reason.update(s["by_reason"])
     dead_by_stage = Counter()
     for key, n in by_reason.items():
         dead_by_stage[key.split("/", 1)[0]] += n
-    rows_written, dead_total = sum(per_partition.values()), sum(by_reason.values())
+    rows_written = sum(s["rows"] for s in staged if s["kind"] == "rows")
+    dead_total = sum(by_reason.values())
     records_read = stage_counts.get("read", 0) + dead_by_stage.get("read", 0)
+    decisions = Counter(d["decision"] for d in sources)
     stages = [{"stage": name, "out": stage_counts.get(name, 0), "dead": dead_by_stage.get(name, 0)}
               for name in run_info["stages"]]
     return {
         "wirebeam_version": run_info["pipeline_version"],
         "contract_version": CONTRACT_VERSION,
         "run_id": run_info["run_id"],
-        "mode": run_info.get("mode", "full"),
+        "mode": run_info["mode"],
         "inputs": run_info["inputs"],
         "output": run_info["output"],
         "started_at": run_info["started_at"],
         "finished_at": dt.datetime.fromtimestamp(finished, dt.timezone.utc).isoformat(),
         "elapsed_seconds": round(finished - run_info["started_ts"], 3),
         "counts": {
-            "files_matched": stage_counts.get("files_matched", 0),
+            "files_matched": len(sources),
+            "files_by_decision": dict(sorted(decisions.items())),
             "records_read": records_read,
             "rows_written": rows_written,
             "dead_letters": dead_total,
             "invariant_holds": records_read == rows_written + dead_total,
             "stages": stages,
         },
-        "rows_per_partition": dict(sorted(per_partition.items())),
         "dead_letters_by_reason": dict(sorted(by_reason.items())),
+        "dataset": dataset,
+        "rows_per_partition": dataset["rows_per_partition"],
         "versions": versions(),
         "options": run_info["options"],
     }
 
 
+def _partition_of(relative_path: str) -> str:
+    return relative_path.rsplit("/", 1)[0]
+
+
+def drop_sources(output: str, run_id: str, files: list[str], sources: set[str]):
+    """Stages a copy of every dataset file holding rows or dead letters of ``sources``
+    without them (same name: the commit's rename replaces the file in one step).
+    Returns (staged copies, files left empty to retire, rows removed per partition,
+    dead letters removed)."""
+    copies, emptied, rows_removed, dead_removed = [], set(), Counter(), 0
+    staging = committer.staging_dir(output, run_id)
+    for rel in sorted(files):
+        path = committer.join(output, rel)
+        if rel.endswith(".parquet"):
+            with FileSystems.open(path) as f:
+                table = pq.read_table(f)
+            keep = pc.invert(pc.is_in(table.column("source_uri"), pa.array(sorted(sources), type=pa.string())))
+            kept = table.filter(keep)
+            if kept.num_rows == table.num_rows:
+                continue
+            rows_removed[_partition_of(rel)] += table.num_rows - kept.num_rows
+            if kept.num_rows == 0:
+                emptied.add(rel)
+                continue
+            staged = committer.join(staging, "rewrite", rel + committer.INPROGRESS)
+            with FileSystems.create(staged) as f:
+                pq.write_table(kept, f, compression="snappy")
+        elif rel.startswith(committer.DEAD_LETTER_DIR + "/") and rel.endswith(".jsonl"):
+            with FileSystems.open(path) as f:
+                lines = f.read().decode("utf-8").splitlines()
+            kept = [line for line in lines if json.loads(line)["source_uri"] not in sources]
+            if len(kept) == len(lines):
+                continue
+            dead_removed += len(lines) - len(kept)
+            if not kept:
+                emptied.add(rel)
+                continue
+            staged = committer.join(staging, "rewrite", rel + committer.INPROGRESS)
+            with FileSystems.create(staged) as f:
+                f.write("".join(line + "\n" for line in kept).encode("utf-8"))
+        else:
+            continue
+        copies.append({"staged": staged, "final": rel})
+    return copies, emptied, rows_removed, dead_removed
+
+
+def stage_state_log(output: str, run_id: str, sources: list[dict]) -> dict:
+    rel = state.log_path(run_id)
+    staged = committer.join(committer.staging_dir(output, run_id), rel + committer.INPROGRESS)
+    with FileSystems.create(staged) as f:
+        f.write(state.log_lines(sources, run_id))
+    return {"staged": staged, "final": rel}
+
+
 def commit_run(element, output: str, run_info: dict):
-    """The single commit: ``element`` is (None, [staged file infos and stage counts])."""
+    """The single commit: ``element`` is (None, [staged files, stage counts, file decisions]).
+
+    Full runs replace the dataset. Incremental runs add their files beside the earlier
+    ones, first replacing the files that held rows of changed inputs by copies without
+    them, so a changed file's rows are replaced, never duplicated. An incremental run
+    with nothing new commits nothing and says so."""
     _, items = element
     staged = [item for item in items if item["kind"] in ("rows", "dead")]
     stage_counts = {item["stage"]: item["n"] for item in items if item["kind"] == "count"}
-    manifest = build_manifest(run_info, staged, stage_counts, time.time())
-    files = [{"staged": s["staged"], "final": s["final"]} for s in staged]
-    yield committer.commit(output, run_info["run_id"], files, manifest)
+    sources = [item["source"] for item in items if item["kind"] == "source"]
+    incremental = run_info["mode"] == "incremental"
+    run_id = run_info["run_id"]
+    previous = committer.read_json(committer.join(output, committer.MANIFEST)) or {}
+    if incremental and not any(d["decision"] in state.RECORDED for d in sources):
+        manifest = build_manifest(run_info, staged, stage_counts, sources, time.time(),
+                                  previous.get("dataset") or {"rows": 0, "dead_letters": 0, "rows_per_partition": {}})
+        yield dict(manifest, noop=True)
+        return
+    rows_per_partition = Counter()
+    for s in staged:
+        if s["kind"] == "rows":
+            rows_per_partition[s["partition"]] += s["rows"]
+    dead_letters = sum(s["rows"] for s in staged if s["kind"] == "dead")
+    copies, keep = [], set()
+    if incremental and previous:
+        changed = {d["source_uri"] for d in sources if d["decision"] == state.CHANGED}
+        emptied, rows_removed, dead_removed = set(), Counter(), 0
+        if changed:
+            copies, emptied, rows_removed, dead_removed = drop_sources(output, run_id, previous["files"], changed)
+        keep = set(previous["files"]) - emptied
+        rows_per_partition.update(previous["dataset"]["rows_per_partition"])
+        rows_per_partition.subtract(rows_removed)
+        dead_letters += previous["dataset"]["dead_letters"] - dead_removed
+    dataset = {"rows": sum(rows_per_partition.values()), "dead_letters": dead_letters,
+               "rows_per_partition": {k: v for k, v in sorted(rows_per_partition.items()) if v}}
+    manifest = build_manifest(run_info, staged, stage_counts, sources, time.time(), dataset)
+    files = copies + [{"staged": s["staged"], "final": s["final"]} for s in staged]
+    files.append(stage_state_log(output, run_id, sources))
+    yield committer.commit(output, run_id, files, manifest, keep)
 
 
 class WriteDataset(beam.PTransform):
-    """{"rows", "dead_letters", "stage_outputs": {stage: PCollection}} -> the committed
-    manifest (one element).
+    """{"rows", "dead_letters", "sources", "stage_outputs": {stage: PCollection}} -> the
+    committed manifest (one element; ``noop`` is set when an incremental run had nothing new).
 
-    Everything the commit needs (staged files, element counts per stage) reaches it as
+    Everything the commit needs (staged files, counts, file decisions) reaches it as
     main input through one GroupByKey on a single key, never as a side input or a
     CombineGlobally: both are computed again inside the consuming task on the
     DaskRunner, which would rerun the whole upstream pipeline there."""
@@ -169,22 +262,23 @@ class WriteDataset(beam.PTransform):
     def expand(self, inputs):
         ingested_at = dt.datetime.fromisoformat(self._run_info["started_at"])
         version = self._run_info["pipeline_version"]
-        run_id = self._run_info["run_id"]
+        run_id, suffix = self._run_info["run_id"], file_suffix(self._run_info)
         staged_rows = (
             inputs["rows"]
             | "KeyByPartition" >> beam.Map(lambda doc, n: (partition_key(doc, n), doc), self._shards)
             | "GroupByPartition" >> beam.GroupByKey()
-            | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, run_id, ingested_at, version))
+            | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, run_id, suffix, ingested_at, version))
         )
         staged_dead = (
             inputs["dead_letters"]
             | "KeyDeadLetters" >> beam.Map(lambda d, n: (stable_shard(d["source_uri"], n), d), self._dead_shards)
             | "GroupDeadLetters" >> beam.GroupByKey()
-            | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, run_id))
+            | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, run_id, suffix))
         )
         stage_counts = inputs["stage_outputs"] | "CountStages" >> CountStages()
+        sources = inputs["sources"] | "SourceItems" >> beam.Map(lambda d: {"kind": "source", "source": d})
         return (
-            (staged_rows, staged_dead, stage_counts)
+            (staged_rows, staged_dead, stage_counts, sources)
             | "CommitInputs" >> beam.Flatten()
             | "OneKey" >> beam.Map(lambda item: (None, item))
             | "Gather" >> beam.GroupByKey()
