@@ -6,6 +6,7 @@ alike. Each path is read once even when several patterns match it, and a contain
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -21,6 +22,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.dead_letters import SplitOutcomes, dead_letter, passed, rejected
 from transforms.files import state
+from transforms.files.feeds import FeedError, parse_feed, sniff_feed
 from transforms.files.formats import (InputError, Record, decode, explain, iter_jsonl, open_content,
                                       read_all, sniff)
 
@@ -80,7 +82,13 @@ def read_records(path: str, limits: ReadLimits):
         raise InputError("unreadable", "not a regular file (FIFO, socket, device or folder)")
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
         stream, compression = open_content(raw, limits.max_decompressed_bytes)
-        fmt = sniff(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+        head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+        feed_format = sniff_feed(head)
+        if feed_format:
+            for number, item in feed_records(read_all(stream, limits.max_document_bytes), feed_format):
+                yield number, item, feed_format, compression
+            return
+        fmt = sniff(head)
         if fmt == "empty":
             raise InputError("empty", "no content" + (" after decompression" if compression else ""))
         if fmt == "binary":
@@ -93,6 +101,22 @@ def read_records(path: str, limits: ReadLimits):
             return
         decoded = decode(read_all(stream, limits.max_document_bytes))
         yield 0, Record(decoded.text, fmt, decoded.encoding), fmt, compression
+
+
+def feed_records(data: bytes, feed_format: str):
+    """(item index, Record | InputError) for the items of an agency feed file. The
+    feed's structured fields travel in meta["feed"] for extract and enrich to prefer."""
+    try:
+        for number, item in parse_feed(data, feed_format):
+            if isinstance(item, FeedError):
+                yield number, InputError(item.reason, str(item))
+                continue
+            meta = {"url": item.url, "title": item.headline, "published": item.published,
+                    "language": item.language, "feed": dataclasses.asdict(item)}
+            content = "\n\n".join(item.paragraphs)
+            yield number, Record(content, "feed", "utf-8", {k: v for k, v in meta.items() if v is not None})
+    except FeedError as e:
+        raise InputError(e.reason, str(e)) from e
 
 
 def make_document(path: str, number: int, record: Record, fmt: str, compression: str | None) -> dict:
