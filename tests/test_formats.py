@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from transforms.files.formats import (InputError, LimitedReader, decode, explain, iter_jsonl, jsonl_record,
+from transforms.files.formats import (Decoded, InputError, LimitedReader, decode, explain, iter_jsonl, jsonl_record,
                                       open_content, preview, read_all, sniff)
 
 
@@ -154,3 +154,10 @@ def test_decode_round_trips_any_utf8_text(text):
     if "\x00" in text or any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
         return
     assert decode(text.encode("utf-8")).text == text
+
+
+def test_spanish_cp1252_keeps_its_enye_and_polish_cp1250_its_letters():
+    spanish = "El Consejo de Ministros aprobó este jueves un plan, añadió la ministra en Málaga. ¿Qué pasará? " * 3
+    assert decode(spanish.encode("cp1252")) == Decoded(spanish, "cp1252")
+    polish = "Zażółć gęślą jaźń, powiedział minister w Warszawie, może jutro. " * 4
+    assert decode(polish.encode("cp1250")) == Decoded(polish, "cp1250")

@@ -28,7 +28,9 @@ _BOMS = (
 )
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
                          re.I | re.S)
-_WESTERN_CODEPAGES = ("cp1252", "latin_1", "iso8859_15")
+# In cp1252-decoded text: letters no Western European language but Icelandic uses, or a
+# symbol inside a word: the marks of a Central European or Baltic text read as cp1252.
+_NOT_WESTERN = re.compile(r"[ðþÐÞ]|(?<=[^\W\d_])[¹³¿¥ªº°µ¾¼](?=[^\W\d_])")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 # JSONL field names seen in crawler output (news-please, trafilatura, scrapy feeds...).
@@ -106,17 +108,22 @@ def decode(data: bytes) -> Decoded:
 
 
 def detect_single_byte_encoding(data: bytes) -> str:
-    """charset-normalizer's choice, except that among equally plausible candidates the
-    Western code pages win: cp1250 and cp1252 decode most English and Spanish copy to
-    equally "coherent" text, but ñ and š differ, and wire copy is far more often cp1252."""
+    """charset-normalizer's choice, except that cp1252 wins whenever it decodes the bytes
+    without mess and without the marks of mis-decoded Central European or Baltic text.
+
+    cp1250, cp1252 and cp1257 all decode English or Spanish copy with a few accented names
+    "cleanly", and the language-coherence score that ranks them picks almost at random
+    between them on such text, though ñ/ń, í/ķ and š differ; wire copy is far more
+    often cp1252. Polish or Lithuanian read as cp1252 shows letters like ð and þ, or ¿
+    and ³ inside words ("mo¿e", "pareiðkë"): then charset-normalizer's pick stands."""
     results = charset_normalizer.from_bytes(data)
     best = results.best()
     if best is None or best.encoding is None:
         raise InputError("undecodable", "no character encoding fits the bytes")
-    plausible = [m for m in results if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01]
-    for preferred in _WESTERN_CODEPAGES:
-        if any(preferred == m.encoding or preferred in m.could_be_from_charset for m in plausible):
-            return preferred
+    plausible = [m for m in results if m.chaos <= best.chaos + 0.01]
+    if any(m.encoding == "cp1252" or "cp1252" in m.could_be_from_charset for m in plausible):
+        if not _NOT_WESTERN.search(data.decode("cp1252", errors="replace")):
+            return "cp1252"
     return best.encoding
 
 
