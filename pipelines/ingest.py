@@ -123,7 +123,8 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
         patterns, tuple(wb.exclude or ()), limits,
         state_pattern=committer.join(output, state.STATE_DIR, "*.jsonl") if incremental else None,
         now=info["started_ts"], settle_seconds=wb.settle_seconds if incremental else 0)
-    extracted = read["documents"] | "Extract" >> ExtractArticles(wb.min_body_words)
+    extracted = read["documents"] | "Extract" >> ExtractArticles(
+        wb.min_body_words, wb.site_chrome_min_docs, wb.site_chrome_min_fraction)
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)

