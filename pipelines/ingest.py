@@ -21,6 +21,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.options import UsageError, WirebeamOptions, parse_options
 from pipelines.report import add_metrics_to_manifest, format_summary, noop_summary
+from transforms.dedup import MarkNearDuplicates
 from transforms.enrich import EnrichArticles
 from transforms.extract import ExtractArticles
 from transforms.files import commit as committer
@@ -30,7 +31,7 @@ from transforms.read import ReadDocuments, ReadLimits, match_files
 from transforms.versions import pipeline_version
 from transforms.write import WriteDataset
 
-STAGES = ("read", "extract", "enrich", "nlp")
+STAGES = ("read", "extract", "enrich", "nlp", "dedup")
 _GLOB_CHARS = set("*?[")
 
 
@@ -128,11 +129,15 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)
+    # After NLP: a first copy dead-lettered there would leave its copies pointing nowhere.
+    rows = annotated["articles"] | "Dedup" >> MarkNearDuplicates(
+        wb.dedup_threshold, wb.dedup_num_perm, wb.dedup_shingle_size, wb.dedup_min_shingles,
+        wb.dedup_max_bucket_size)
     dead_letters = (read["dead"], extracted["dead"], enriched["dead"], annotated["dead"]) | "AllDeadLetters" >> \
         beam.Flatten()
     stage_outputs = {"read": read["documents"], "extract": extracted["articles"],
-                     "enrich": enriched["articles"], "nlp": annotated["articles"]}
-    return {"rows": annotated["articles"], "dead_letters": dead_letters, "sources": read["sources"],
+                     "enrich": enriched["articles"], "nlp": annotated["articles"], "dedup": rows}
+    return {"rows": rows, "dead_letters": dead_letters, "sources": read["sources"],
             "stage_outputs": stage_outputs} | "Write" >> WriteDataset(output, info, wb.shards_per_partition)
 
 

@@ -61,6 +61,16 @@ class WirebeamOptions(PipelineOptions):
         parser.add_argument("--watch_interval", type=float, default=60.0, help="Seconds between --watch runs.")
         parser.add_argument("--watch_cycles", type=int, default=0,
                             help="Stop --watch after this many runs (0: run until interrupted).")
+        parser.add_argument("--dedup_threshold", type=float, default=0.5,
+                            help="Estimated Jaccard similarity of two bodies' word shingles from which the later "
+                                 "one is a copy of the earlier (duplicate_of).")
+        parser.add_argument("--dedup_num_perm", type=int, default=128, help="MinHash permutations.")
+        parser.add_argument("--dedup_shingle_size", type=int, default=6, help="Words per shingle.")
+        parser.add_argument("--dedup_min_shingles", type=int, default=50,
+                            help="Bodies with fewer shingles are never marked as copies.")
+        parser.add_argument("--dedup_max_bucket_size", type=int, default=1000,
+                            help="Earliest members of an LSH bucket compared with the rest (bounds the cost of "
+                                 "a huge bucket).")
         parser.add_argument("--shards_per_partition", type=int, default=1,
                             help="Parquet files per date/country partition (raise for large partitions).")
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import hashlib
+import io
 import os
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import apache_beam as beam
@@ -23,8 +25,9 @@ from apache_beam.metrics import Metrics
 from transforms.dead_letters import SplitOutcomes, dead_letter, passed, rejected
 from transforms.files import state
 from transforms.files.feeds import FeedError, parse_feed, sniff_feed
-from transforms.files.formats import (InputError, Record, decode, explain, iter_jsonl, open_content,
-                                      read_all, sniff)
+from transforms.files.formats import (GZIP_MAGIC, InputError, Record, decode, explain, iter_jsonl,
+                                      open_content, read_all, sniff)
+from transforms.files.warc import is_warc, iter_warc
 
 _SNIFF_BYTES = 4096
 _GLOB_PREFIX = re.compile(r"^[^[*?]*")
@@ -73,14 +76,23 @@ def unlistable_local_entries(pattern: str):
             yield path
 
 
-def read_records(path: str, limits: ReadLimits):
+def read_records(path: str, limits: ReadLimits, skipped: Counter | None = None):
     """Yields (source_record, Record | InputError, source_format, compression) for one
     file. Raises (InputError or I/O errors) when the file as a whole cannot be read;
-    the caller turns that into a dead letter for the next record."""
+    the caller turns that into a dead letter for the next record. ``skipped`` counts the
+    records of a crawl archive that are no documents (requests, warcinfo...)."""
     if "://" not in path and os.path.exists(path) and not os.path.isfile(path):
         # Opening a FIFO would block the worker forever; devices and sockets are no documents.
         raise InputError("unreadable", "not a regular file (FIFO, socket, device or folder)")
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+        raw = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+        if is_warc(raw.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]):
+            # Crawl archives are read record by record from the raw (per-record gzip) stream:
+            # they may be far larger than any single document, so no whole-file limit applies.
+            compression = "gzip" if raw.peek(2)[:2] == GZIP_MAGIC else None
+            for number, item in iter_warc(raw, limits.max_record_bytes, skipped):
+                yield number, item, "warc", compression
+            return
         stream, compression = open_content(raw, limits.max_decompressed_bytes)
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
         feed_format = sniff_feed(head)
@@ -140,8 +152,9 @@ class ReadRecordsFn(beam.DoFn):
 
     def process(self, path):
         next_record = 0
+        skipped = Counter()
         try:
-            for number, item, fmt, compression in read_records(path, self._limits):
+            for number, item, fmt, compression in read_records(path, self._limits, skipped):
                 next_record = number + 1
                 if isinstance(item, InputError):
                     yield self._dead(path, number, item.reason, str(item), "")
@@ -151,6 +164,9 @@ class ReadRecordsFn(beam.DoFn):
         except Exception as e:  # noqa: BLE001 - a bad file costs a dead letter, never the run
             reason, message = explain(e)
             yield self._dead(path, next_record, reason, message, "")
+        finally:
+            for kind, n in skipped.items():
+                Metrics.counter("wirebeam", f"read.warc_skipped.{kind}").inc(n)
 
     def _dead(self, path, number, reason, message, content):
         Metrics.counter("wirebeam", f"read.dead.{reason}").inc()
