@@ -67,7 +67,9 @@ def extract_article(doc: dict, min_body_words: int = 40, chrome_by_site: Mapping
     meta = dict(doc.get("meta") or {})
     site = site_key(doc)
     parts = extract_parts(doc, (chrome_by_site or {}).get(site, frozenset()))
-    words = sum(len(p.split()) for p in parts["paragraphs"])
+    if parts["meta"].get("not_article"):
+        raise Rejected("not-an-article", parts["meta"]["not_article"])
+    words = _words(parts["paragraphs"])
     if words < min_body_words:
         raise Rejected("not-an-article", f"{words} words of article text (minimum {min_body_words})")
     article = empty_row()
