@@ -3,29 +3,71 @@ extracted article, and its final body."""
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.metrics import Metrics
 
 from transforms.dead_letters import DEAD, StageFn
-from transforms.text.dates import parse_timestamp
-from transforms.text.language import detect_language
+from transforms.text.credits import byline_agency, extract_credits
+from transforms.text.dateline import find_dateline
+from transforms.text.dates import month_number, publication_date
+from transforms.text.language import article_language, detect_language
+from transforms.text.places import Gazetteer, content_country, load_gazetteer
+
+DATELINE_FIELDS = ("raw", "city", "country", "agency")   # the contract's struct; the rest stays internal
 
 
-def enrich_article(article: dict) -> dict:
-    paragraphs = article["paragraphs"]
+def enrich_article(article: dict, gazetteer: Gazetteer) -> tuple[dict, list[str]]:
+    """(article, problems): the article with its body, credits, dateline, date, country
+    and language set, and the names of what could not be found ("date_unparsed"...)."""
+    meta = article.get("meta") or {}
+    problems = []
+
+    credited = extract_credits(article.get("paragraphs"), meta.get("bylines"), meta.get("author"), meta.get("chrome"))
+    paragraphs = credited["paragraphs"]
+    article["paragraphs"] = paragraphs
     article["body"] = "\n\n".join(paragraphs)
-    meta = article["meta"]
-    published = parse_timestamp(meta.get("published"))
-    if published is not None:
-        article["published_at"], article["date_source"] = published, "metadata"
-    article["language"] = meta.get("language") or detect_language(article["body"])
-    article["country"] = None
-    return article
+    article["credits"] = credited["credits"]
+
+    found = find_dateline(paragraphs, gazetteer)
+    dateline = found[1] if found else None
+    if dateline and dateline["city"] and not dateline["agency"]:
+        # "New Delhi:" on a page whose byline or author is "PTI" is a PTI dateline.
+        dateline["agency"] = byline_agency(meta.get("bylines"), meta.get("author"), meta.get("chrome"))
+    article["dateline"] = {key: dateline[key] for key in DATELINE_FIELDS} if dateline else None
+
+    date = publication_date(meta, dateline, article.get("captions"), article.get("url") or meta.get("url"))
+    article["published_at"], article["date_source"] = date["published_at"], date["date_source"]
+    if date["unparsed"]:
+        problems.append("date_unparsed")
+    if date["published_at"] is None:
+        problems.append("date_missing")
+
+    if dateline and dateline["country"]:
+        article["country"], article["country_source"] = dateline["country"], "dateline"
+    else:
+        text = "\n\n".join(filter(None, [article.get("headline"), article["body"]]))
+        country = content_country(gazetteer, text, article.get("url") or meta.get("url"))
+        article["country"], article["country_source"] = country, ("content" if country else None)
+    if article["country"] is None:
+        problems.append("country_missing")
+
+    article["language"] = article_language(article["body"] or article.get("headline"), meta.get("language"))
+    return article, problems
 
 
 class EnrichFn(StageFn):
     stage = "enrich"
 
+    def setup(self):
+        # Every lookup table loads here, once per worker process (the loaders are cached).
+        self._gazetteer = load_gazetteer()
+        month_number("January")
+        detect_language("warm up the language model")
+
     def transform(self, article):
-        return enrich_article(article)
+        article, problems = enrich_article(article, self._gazetteer)
+        for problem in problems:
+            Metrics.counter("wirebeam", f"{self.stage}.{problem}").inc()
+        return article
 
 
 class EnrichArticles(beam.PTransform):

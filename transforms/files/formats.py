@@ -42,6 +42,7 @@ JSONL_FIELDS = {
     "published": ("published", "published_at", "date", "date_publish", "datePublished", "pubDate",
                   "publish_date", "date_published"),
     "language": ("language", "lang"),
+    "author": ("author", "authors", "byline"),
 }
 
 

