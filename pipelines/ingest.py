@@ -24,6 +24,7 @@ from pipelines.report import add_metrics_to_manifest, format_summary, noop_summa
 from transforms.dedup import MarkNearDuplicates
 from transforms.enrich import EnrichArticles
 from transforms.extract import ExtractArticles
+from transforms.feed_versions import LinkFeedVersions
 from transforms.files import commit as committer
 from transforms.files import state
 from transforms.nlp import AnnotateArticles
@@ -130,9 +131,12 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)
     # After NLP: a first copy dead-lettered there would leave its copies pointing nowhere.
-    rows = annotated["articles"] | "Dedup" >> MarkNearDuplicates(
-        wb.dedup_threshold, wb.dedup_num_perm, wb.dedup_shingle_size, wb.dedup_min_shingles,
-        wb.dedup_max_bucket_size)
+    rows = (
+        annotated["articles"]
+        | "Dedup" >> MarkNearDuplicates(wb.dedup_threshold, wb.dedup_num_perm, wb.dedup_shingle_size,
+                                        wb.dedup_min_shingles, wb.dedup_max_bucket_size)
+        | "LinkFeedVersions" >> LinkFeedVersions()
+    )
     dead_letters = (read["dead"], extracted["dead"], enriched["dead"], annotated["dead"]) | "AllDeadLetters" >> \
         beam.Flatten()
     stage_outputs = {"read": read["documents"], "extract": extracted["articles"],

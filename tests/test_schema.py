@@ -11,7 +11,8 @@ from transforms.schema import (ARTICLE_SCHEMA, COLUMN_DOCS, HIVE_NULL, LIST_COLU
 CONTRACT_COLUMNS = [
     "doc_id", "source_uri", "source_record", "source_format", "source_encoding", "source_compression", "url",
     "headline", "body", "captions", "dateline", "published_at", "date_source", "country_source", "language",
-    "credits", "entities", "mentions", "quotes", "word_count", "duplicate_of", "pipeline_version", "ingested_at",
+    "credits", "entities", "mentions", "quotes", "word_count", "duplicate_of", "feed", "supersedes", "pipeline_version",
+    "ingested_at",
 ]
 
 

@@ -21,28 +21,38 @@ def enrich_article(article: dict, gazetteer: Gazetteer) -> tuple[dict, list[str]
     meta = article.get("meta") or {}
     problems = []
 
+    # An agency feed's structured fields (see transforms/files/feeds.py) come first;
+    # what they leave out is inferred from the copy as for any other article.
+    feed = meta.get("feed") or {}
     credited = extract_credits(article.get("paragraphs"), meta.get("bylines"), meta.get("author"), meta.get("chrome"))
     paragraphs = credited["paragraphs"]
     article["paragraphs"] = paragraphs
     article["body"] = "\n\n".join(paragraphs)
-    article["credits"] = credited["credits"]
+    article["credits"] = merge_credits(feed.get("credits") or [], credited["credits"])
 
     found = find_dateline(paragraphs, gazetteer)
     dateline = found[1] if found else None
     if dateline and dateline["city"] and not dateline["agency"]:
         # "New Delhi:" on a page whose byline or author is "PTI" is a PTI dateline.
-        dateline["agency"] = byline_agency(meta.get("bylines"), meta.get("author"), meta.get("chrome"))
-    article["dateline"] = {key: dateline[key] for key in DATELINE_FIELDS} if dateline else None
+        dateline["agency"] = byline_agency(meta.get("bylines"), meta.get("author"), meta.get("chrome")) \
+            or (feed.get("dateline") or {}).get("agency")
+    if dateline is None and feed.get("dateline"):
+        dateline = dict(feed["dateline"])
+    article["dateline"] = {key: dateline.get(key) for key in DATELINE_FIELDS} if dateline else None
 
     date = publication_date(meta, dateline, article.get("captions"), article.get("url") or meta.get("url"))
     article["published_at"], article["date_source"] = date["published_at"], date["date_source"]
+    if feed and date["date_source"] == "metadata":
+        article["date_source"] = "feed-metadata"
     if date["unparsed"]:
         problems.append("date_unparsed")
     if date["published_at"] is None:
         problems.append("date_missing")
 
-    if dateline and dateline["country"]:
+    if dateline and dateline.get("country"):
         article["country"], article["country_source"] = dateline["country"], "dateline"
+    elif feed.get("country"):
+        article["country"], article["country_source"] = feed["country"], "feed-metadata"
     else:
         text = "\n\n".join(filter(None, [article.get("headline"), article["body"]]))
         country = content_country(gazetteer, text, article.get("url") or meta.get("url"))
@@ -50,8 +60,21 @@ def enrich_article(article: dict, gazetteer: Gazetteer) -> tuple[dict, list[str]
     if article["country"] is None:
         problems.append("country_missing")
 
-    article["language"] = article_language(article["body"] or article.get("headline"), meta.get("language"))
+    article["language"] = feed.get("language") or \
+        article_language(article["body"] or article.get("headline"), meta.get("language"))
     return article, problems
+
+
+def merge_credits(*credit_lists) -> list[dict]:
+    """Credits of several sources, each (role, person) once, first source first."""
+    merged, seen = [], set()
+    for credits in credit_lists:
+        for credit in credits:
+            key = (credit["role"], credit["name"].casefold())
+            if key not in seen:
+                seen.add(key)
+                merged.append({"role": credit["role"], "name": credit["name"]})
+    return merged
 
 
 class EnrichFn(StageFn):

@@ -24,6 +24,13 @@ def _words(paragraphs) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
 
+def feed_parts(doc: dict) -> dict:
+    """An agency feed item is already clean copy: its fields are the parts."""
+    feed = doc["meta"]["feed"]
+    return {"headline": feed["headline"], "paragraphs": list(feed["paragraphs"]), "captions": list(feed["captions"]),
+            "meta": {}}
+
+
 def extract_parts(doc: dict, site_chrome: frozenset = frozenset()) -> dict:
     """{"headline", "paragraphs", "captions", "meta"} of a document; for HTML, the
     extractor's paragraphs that are site chrome go to meta["chrome"].
@@ -32,6 +39,8 @@ def extract_parts(doc: dict, site_chrome: frozenset = frozenset()) -> dict:
     most of a story away, the "chrome" is the story itself, repeated on several pages of
     the site (a story re-published, near-duplicates), and the document keeps its text:
     meta["site_chrome_skipped"] says so."""
+    if doc["content_type"] == "feed":
+        return feed_parts(doc)
     if doc["content_type"] != "html":
         parts = clean_text_dump(doc["content"], site_chrome)
         if site_chrome:
@@ -79,6 +88,9 @@ def extract_article(doc: dict, min_body_words: int = 40, chrome_by_site: Mapping
     article["paragraphs"] = parts["paragraphs"]
     article["meta"] = {**{k: v for k, v in parts["meta"].items() if v}, **meta, "site": site}
     article["url"] = article["meta"].get("url")
+    if doc["content_type"] == "feed":
+        feed = doc["meta"]["feed"]
+        article["feed"] = {key: feed[key] for key in ("item_id", "version", "pub_status", "signals")}
     return article
 
 

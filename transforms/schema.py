@@ -18,7 +18,10 @@ written as ``__HIVE_DEFAULT_PARTITION__``, which Spark, DuckDB and pyarrow read 
 Contract history
 - v1: the columns below. Beyond the brief's list, v1 adds ``source_encoding`` and
   ``source_compression`` (the charset and compression found while reading), because
-  the reading issue asks to keep the encoding found.
+  the reading issue asks to keep the encoding found, and ``feed`` and ``supersedes``,
+  which carry agency feed items' identity and link a correction or kill to the version
+  it replaces. All four are nullable additions: readers of the brief's columns are
+  unaffected.
 """
 from __future__ import annotations
 
@@ -53,6 +56,12 @@ MENTION = pa.struct([
     ("end", pa.int32()),
     ("name", pa.string()),      # the canonical entity name it refers to
 ])
+FEED_ITEM = pa.struct([
+    ("item_id", pa.string()),   # the agency's id of the item (NewsML-G2 guid, NITF doc-id, ninjs uri)
+    ("version", pa.string()),   # the item's version; a resend with a higher one replaces it
+    ("pub_status", pa.string()),  # usable | withheld | canceled
+    ("signals", pa.list_(pa.string())),  # "correction", "kill", "update"...
+])
 QUOTE = pa.struct([
     ("text", pa.string()),      # the words inside the marks; paragraphs of one quote joined by a space
     ("speaker", pa.string()),   # canonical full name of the speaker, or null
@@ -86,6 +95,10 @@ _COLUMNS = [
     ("quotes", pa.list_(QUOTE), False, "Quotes with their speakers and offsets into body."),
     ("word_count", pa.int32(), False, "Words in body."),
     ("duplicate_of", pa.string(), True, "doc_id of the first copy of a syndicated story, else null."),
+    ("feed", FEED_ITEM, True, "Agency feed items (NITF, NewsML-G2, ninjs): id, version, status; else null."),
+    ("supersedes", pa.string(), True,
+     "doc_id of the earlier version of the same feed item that this one replaces (a correction, a kill, "
+     "a resend with a higher version); readers keep the rows nothing supersedes. Nothing is deleted."),
     ("pipeline_version", pa.string(), False, "wirebeam version that wrote the row."),
     ("ingested_at", pa.timestamp("us", tz="UTC"), False, "Start time of the run that wrote the row."),
 ]
