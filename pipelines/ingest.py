@@ -129,7 +129,7 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
         wb.min_body_words, wb.site_chrome_min_docs, wb.site_chrome_min_fraction)
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
-        wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars)
+        wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars, wb.nlp_buckets)
     # After NLP: a first copy dead-lettered there would leave its copies pointing nowhere.
     rows = (
         annotated["articles"]

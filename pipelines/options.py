@@ -47,6 +47,9 @@ class WirebeamOptions(PipelineOptions):
         parser.add_argument("--default_language", default="en",
                             help="Language whose model every NLP worker loads at setup.")
         parser.add_argument("--nlp_batch_size", type=int, default=64, help="Most documents per nlp.pipe call.")
+        parser.add_argument("--nlp_buckets", type=int, default=32,
+                            help="Groups the NLP stage cuts its batches from: its parallelism (a few times the "
+                                 "worker cores of the cluster).")
         parser.add_argument("--nlp_max_chars", type=int, default=200_000,
                             help="Characters of a body given to spaCy; the rest gets no entities.")
         parser.add_argument("--mode", choices=("full", "incremental"), default="full",

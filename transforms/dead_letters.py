@@ -7,7 +7,8 @@ from apache_beam.metrics import Metrics
 
 from transforms.files.formats import preview as make_preview
 
-DEAD = "dead"   # the tagged output every stage uses for its dead letters
+# A stage's DoFn emits (PASSED, document) or (DEAD, dead letter); SplitOutcomes splits them.
+DEAD = "dead"
 PASSED = "passed"
 
 
@@ -28,6 +29,7 @@ def dead_letter(source_uri: str, source_record: int, stage: str, reason: str, er
 class StageFn(beam.DoFn):
     """A per-document stage: ``transform(doc)`` returns the document to pass on; a
     ``Rejected`` or any exception becomes a dead letter instead of failing the run.
+    Outputs are (PASSED | DEAD, value) pairs for ``SplitOutcomes``.
 
     Subclasses set ``stage`` and implement ``transform``."""
     stage = "stage"
@@ -48,11 +50,11 @@ class StageFn(beam.DoFn):
             yield self._dead(doc, "exception", f"{type(e).__name__}: {e}")
             return
         self._passed.inc()
-        yield out
+        yield passed(out)
 
     def _dead(self, doc, reason, error):
         Metrics.counter("wirebeam", f"{self.stage}.dead.{reason}").inc()
-        return beam.pvalue.TaggedOutput(DEAD, dead_letter(
+        return rejected(dead_letter(
             doc.get("source_uri", ""), doc.get("source_record", 0), self.stage, reason, error,
             doc.get("body") or doc.get("content") or ""))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms.dead_letters import DEAD, StageFn
+from transforms.dead_letters import SplitOutcomes, StageFn
 from transforms.text.credits import byline_agency, extract_credits
 from transforms.text.dateline import find_dateline
 from transforms.text.dates import month_number, publication_date
@@ -97,5 +97,4 @@ class EnrichArticles(beam.PTransform):
     """articles -> {"articles", "dead"}."""
 
     def expand(self, articles):
-        out = articles | "EnrichArticle" >> beam.ParDo(EnrichFn()).with_outputs(DEAD, main="articles")
-        return {"articles": out.articles, "dead": out[DEAD]}
+        return articles | "EnrichArticle" >> beam.ParDo(EnrichFn()) | "Split" >> SplitOutcomes("articles")

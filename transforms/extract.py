@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import apache_beam as beam
 
 from transforms.chrome import LearnSiteChrome, site_key
-from transforms.dead_letters import DEAD, Rejected, StageFn
+from transforms.dead_letters import Rejected, SplitOutcomes, StageFn
 from transforms.schema import empty_row
 from transforms.text.dump import clean_text_dump, normalise_line
 from transforms.text.headline import strip_site_suffix
@@ -123,6 +123,8 @@ class ExtractArticles(beam.PTransform):
 
     def expand(self, documents):
         site_chrome = documents | "LearnSiteChrome" >> self._learn_site_chrome
-        out = documents | "ExtractArticle" >> beam.ParDo(
-            ExtractFn(self._min_body_words), beam.pvalue.AsDict(site_chrome)).with_outputs(DEAD, main="articles")
-        return {"articles": out.articles, "dead": out[DEAD]}
+        return (
+            documents
+            | "ExtractArticle" >> beam.ParDo(ExtractFn(self._min_body_words), beam.pvalue.AsDict(site_chrome))
+            | "Split" >> SplitOutcomes("articles")
+        )

@@ -8,7 +8,6 @@ from runner metrics, which some runners do not return.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import time
 import uuid
@@ -23,15 +22,11 @@ from apache_beam.metrics import Metrics
 
 from transforms.files import commit as committer
 from transforms.files import state
+from transforms.partitioning import stable_shard
 from transforms.schema import ARTICLE_SCHEMA, CONTRACT_VERSION, partition_path, partition_values, to_table
 from transforms.versions import versions
 
 ROW_GROUP_SIZE = 2000
-
-
-def stable_shard(key: str, shards: int) -> int:
-    """A shard number that does not depend on Python's per-process hash seed."""
-    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % max(1, shards)
 
 
 def partition_key(row: dict, shards: int) -> tuple[str, str, int]:

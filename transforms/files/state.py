@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -79,6 +80,8 @@ def load_state(output: str) -> dict:
 def sha256_of(path: str, chunk: int = 1 << 20) -> str | None:
     """Content hash, streamed; None when the file cannot be read (the read stage then
     turns it into a dead letter with the precise reason)."""
+    if "://" not in path and os.path.exists(path) and not os.path.isfile(path):
+        return None   # a FIFO would block the worker forever; the reader dead-letters it
     digest = hashlib.sha256()
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
