@@ -52,13 +52,13 @@ def test_gold_figures_on_dev_and_seeds_meet_the_targets():
 def _articles() -> list[dict]:
     seed = dict(next(rec for name, rec in gold_records(("seeds",)) if name == SEED))
     return [
-        {"source_uri": "seed.txt", "source_record": 0, "body": seed["body"], "language": "en",
+        {"doc_id": "d1", "source_uri": "seed.txt", "source_record": 0, "body": seed["body"], "language": "en",
          "credits": seed["credits"], "dateline": None},
-        {"source_uri": "es.jsonl", "source_record": 1, "language": "es", "credits": [], "dateline": None,
+        {"doc_id": "d2", "source_uri": "es.jsonl", "source_record": 1, "language": "es", "credits": [], "dateline": None,
          "body": '"Es un buen plan", afirmó la ministra de Vivienda, Carmen Ortega, en Madrid.'},
-        {"source_uri": "de.txt", "source_record": 0, "language": "de", "credits": [], "dateline": None,
+        {"doc_id": "d3", "source_uri": "de.txt", "source_record": 0, "language": "de", "credits": [], "dateline": None,
          "body": 'Die Regierung in Berlin schweigt.\n\n"Wir warten", sagte Anna Schulz.'},
-        {"source_uri": "broken.txt", "source_record": 0, "language": "en", "body": 12345},
+        {"doc_id": "d4", "source_uri": "broken.txt", "source_record": 0, "language": "en", "body": 12345},
     ]
 
 

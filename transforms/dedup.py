@@ -221,11 +221,13 @@ class MatchBucketFn(beam.DoFn):
 class SetDuplicateOfFn(beam.DoFn):
     def __init__(self):
         self._duplicates = Metrics.counter("wirebeam", "dedup.duplicates")
+        self._passed = Metrics.counter("wirebeam", "dedup.out")
 
     def process(self, element):
         for article in with_duplicate_of(element):
             if article["duplicate_of"]:
                 self._duplicates.inc()
+            self._passed.inc()
             yield article
 
 
