@@ -71,3 +71,11 @@ def test_no_string_makes_a_path_outside_the_partition_tree(date, country):
     if is_valid_partition(date, country):
         path = partition_path(date, country)
         assert ".." not in path and path.count("/") == 1
+
+
+def test_the_partition_date_is_the_local_publication_date_when_known():
+    singapore_morning = dt.datetime(2025, 3, 4, 22, 0, tzinfo=dt.timezone.utc)   # 06:00 on 5 March in Singapore
+    assert partition_values(singapore_morning, "SG", "2025-03-05") == ("2025-03-05", "SG")
+    assert partition_values(singapore_morning, "SG") == ("2025-03-04", "SG")
+    assert partition_values(singapore_morning, "SG", "../2025") == ("2025-03-04", "SG")
+    assert partition_values(None, "SG", "2025-02-30") == (HIVE_NULL, "SG")

@@ -30,7 +30,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--out", default=os.path.join(ROOT, "eval-out"))
-    ap.add_argument("--only", action="append", help="dev | seeds | tests | feeds (default: all)")
+    ap.add_argument("--only", action="append", help="dev | seeds | tests | holdout | feeds (default: all)")
     args, extra = ap.parse_known_args()
     shared = os.path.abspath(args.shared)
     scorer = os.path.join(shared, "eval", "score.py")
@@ -41,6 +41,7 @@ def main() -> int:
         "dev": (os.path.join(shared, "corpus", "dev"), [os.path.join(shared, "corpus", "dev", "*")]),
         "seeds": (os.path.join(ROOT, "seeds"), [os.path.join(ROOT, "seeds", "*")]),
         "tests": (os.path.join(ROOT, "tests", "corpus"), [os.path.join(ROOT, "tests", "corpus", "*")]),
+        "holdout": (os.path.join(ROOT, "tests", "holdout"), [os.path.join(ROOT, "tests", "holdout", "*")]),
         "feeds": (os.path.join(ROOT, "tests", "corpus", "feeds"),
                   [os.path.join(ROOT, "tests", "corpus", "feeds", "*")]),
     }

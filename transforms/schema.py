@@ -121,11 +121,19 @@ def empty_row() -> dict:
     return {name: ([] if name in LIST_COLUMNS else None) for name in ARTICLE_SCHEMA.names}
 
 
-def partition_values(published_at: dt.datetime | None, country: str | None) -> tuple[str, str]:
+def partition_values(published_at: dt.datetime | None, country: str | None,
+                     local_date: str | None = None) -> tuple[str, str]:
     """The (date, country) path values of a row, validated so that no content can
-    shape a path: a date must be a real calendar date, a country two capital letters."""
+    shape a path: a date must be a real calendar date, a country two capital letters.
+
+    ``date`` is the publication's calendar date where it was published (``local_date``,
+    "Published Mar 05, 2025, 06:00 AM" in Singapore is 2025-03-05) when the source says
+    it, else the UTC date of ``published_at``: what a reader of the page would call the
+    day of the story, while ``published_at`` keeps the exact instant in UTC."""
     date = HIVE_NULL
-    if isinstance(published_at, dt.datetime):
+    if isinstance(local_date, str) and is_valid_partition(local_date, HIVE_NULL):
+        date = local_date
+    elif isinstance(published_at, dt.datetime):
         date = published_at.astimezone(dt.timezone.utc).date().isoformat()
     return date, (country if isinstance(country, str) and _COUNTRY_VALUE.fullmatch(country) else HIVE_NULL)
 

@@ -30,7 +30,7 @@ ROW_GROUP_SIZE = 2000
 
 
 def partition_key(row: dict, shards: int) -> tuple[str, str, int]:
-    date, country = partition_values(row.get("published_at"), row.get("country"))
+    date, country = partition_values(row.get("published_at"), row.get("country"), row.get("local_date"))
     return date, country, stable_shard(row["doc_id"], shards)
 
 
