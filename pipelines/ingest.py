@@ -116,7 +116,8 @@ def run_info(options: PipelineOptions, patterns: list[str], output: str, mode: s
     }
 
 
-def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[str], output: str, info: dict):
+def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[str], output: str, info: dict,
+                   matched: dict | None = None):
     limits = ReadLimits(max_decompressed_bytes=wb.max_decompressed_mb << 20,
                         max_document_bytes=wb.max_document_mb << 20,
                         max_record_bytes=wb.max_record_mb << 20)
@@ -124,7 +125,9 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
     read = pipeline | "Read" >> ReadDocuments(
         patterns, tuple(wb.exclude or ()), limits,
         state_pattern=committer.join(output, state.STATE_DIR, "*.jsonl") if incremental else None,
-        now=info["started_ts"], settle_seconds=wb.settle_seconds if incremental else 0)
+        now=info["started_ts"], settle_seconds=wb.settle_seconds if incremental else 0,
+        listed=sorted((path, *metadata) for path, metadata in matched.items())
+        if matched is not None and len(matched) <= wb.max_listed_files else None)
     extracted = read["documents"] | "Extract" >> ExtractArticles(
         wb.min_body_words, wb.site_chrome_min_docs, wb.site_chrome_min_fraction)
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
@@ -157,7 +160,7 @@ def run_once(options: PipelineOptions) -> dict:
     if incremental and nothing_new(matched, ingested):
         return noop_summary(info, len(matched))
     pipeline = beam.Pipeline(options=options)
-    build_pipeline(pipeline, wb, patterns, output, info)
+    build_pipeline(pipeline, wb, patterns, output, info, matched)
     result = pipeline.run()
     result.wait_until_finish()
     close_runner_client(result)

@@ -27,6 +27,10 @@ class WirebeamOptions(PipelineOptions):
         parser.add_argument("--config", default=None, help="YAML file of option defaults.")
         parser.add_argument("--exclude", action="append", default=None,
                             help="fnmatch pattern of file names or paths to skip (repeatable).")
+        parser.add_argument("--max_listed_files", type=int, default=100_000,
+                            help="Up to this many matched files, the launcher's listing is handed to the pipeline "
+                                 "(one element per file); beyond it workers match the globs themselves, so the "
+                                 "job graph stays small.")
         parser.add_argument("--max_decompressed_mb", type=int, default=512,
                             help="Refuse a compressed file past this many decompressed MB (gzip bombs).")
         parser.add_argument("--max_document_mb", type=int, default=64,

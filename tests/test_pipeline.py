@@ -185,3 +185,10 @@ def test_cli_prints_the_run_summary(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "records read              1" in proc.stdout
     assert "invariant          ok" in proc.stdout
+
+
+def test_workers_matching_the_globs_themselves_give_the_same_rows(dev_run, dev_corpus, tmp_path):
+    """Beyond --max_listed_files the launcher hands over the globs, not its listing."""
+    manifest = run_pipeline([dev_corpus / "*"], tmp_path, *IN_MEMORY, "--max_listed_files=0")
+    assert_invariant(tmp_path, manifest)
+    assert stable(read_rows(tmp_path)) == stable(dev_run["rows"])

@@ -196,20 +196,27 @@ class ReadDocuments(beam.PTransform):
     records it in this run's state log."""
 
     def __init__(self, patterns, excludes=(), limits: ReadLimits = ReadLimits(), state_pattern: str | None = None,
-                 now: float = 0.0, settle_seconds: float = 0.0):
+                 now: float = 0.0, settle_seconds: float = 0.0, listed: list | None = None):
         super().__init__()
         self._patterns = list(patterns)
         self._excludes = tuple(excludes)
         self._limits = limits
         self._state_pattern, self._now, self._settle = state_pattern, now, settle_seconds
+        self._listed = listed
 
     def expand(self, pbegin):
-        matched = (
-            pbegin
-            | "Patterns" >> beam.Create(self._patterns)
-            | "Match" >> beam.FlatMap(match_files, self._excludes)
-            | "ByPath" >> beam.Map(lambda m: (m[0], m))
-        )
+        if self._listed is not None:
+            # The launcher already listed the files: one element per file gives every
+            # runner something to split, the DaskRunner included (it cannot repartition
+            # after a one-element Create, and Reshuffle is a no-op there).
+            files = pbegin | "ListedFiles" >> beam.Create(self._listed)
+        else:
+            files = (
+                pbegin
+                | "Patterns" >> beam.Create(self._patterns)
+                | "Match" >> beam.FlatMap(match_files, self._excludes)
+            )
+        matched = files | "ByPath" >> beam.Map(lambda m: (m[0], m))
         if self._state_pattern:
             previous = (
                 pbegin
