@@ -69,6 +69,9 @@ _SIGNATURE_DTYPE = np.dtype("<u4")   # affine32 values fit 32 bits; fixed byte o
 log = logging.getLogger(__name__)
 
 
+MAX_SHINGLE_CHARS = 50_000
+
+
 def normalised_words(text: str) -> list[str]:
     """Words of a text as compared across copies: NFKC (full-width forms, ligatures),
     case-folded, punctuation dropped, so “curly” and "straight" quotes, dashes and
@@ -77,8 +80,10 @@ def normalised_words(text: str) -> list[str]:
 
 
 def shingles(text: str, size: int) -> set[str]:
-    """The set of ``size``-word n-grams of ``text`` (empty when it has fewer words)."""
-    words = normalised_words(text)
+    """The set of ``size``-word n-grams of the start of ``text`` (empty when it has fewer
+    words). The first MAX_SHINGLE_CHARS characters say which story a body is; a 50 MB
+    "article" must not cost a shingle set of millions."""
+    words = normalised_words(text[:MAX_SHINGLE_CHARS])
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
