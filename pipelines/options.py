@@ -64,10 +64,14 @@ class WirebeamOptions(PipelineOptions):
                             help="Incremental runs skip files modified less than this long ago (still being "
                                  "written); a later run picks them up.")
         parser.add_argument("--watch", action="store_true",
-                            help="Keep running: an incremental run every --watch_interval seconds.")
-        parser.add_argument("--watch_interval", type=float, default=60.0, help="Seconds between --watch runs.")
+                            help="Keep running: the input globs are listed every --watch_interval seconds and "
+                                 "what is new is ingested incrementally (see --watch_engine).")
+        parser.add_argument("--watch_engine", choices=("auto", "poll", "stream"), default="auto",
+                            help="stream: one streaming pipeline (Dataflow, Flink...); poll: the incremental batch "
+                                 "pipeline again every interval (the local DirectRunner); auto picks by runner.")
+        parser.add_argument("--watch_interval", type=float, default=60.0, help="Seconds between --watch listings.")
         parser.add_argument("--watch_cycles", type=int, default=0,
-                            help="Stop --watch after this many runs (0: run until interrupted).")
+                            help="Stop --watch after this many intervals (0: run until cancelled).")
         parser.add_argument("--dedup_threshold", type=float, default=0.5,
                             help="Estimated Jaccard similarity of two bodies' word shingles from which the later "
                                  "one is a copy of the earlier (duplicate_of).")

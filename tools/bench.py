@@ -20,14 +20,14 @@ import argparse
 import gzip
 import json
 import multiprocessing
-import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
+
+from rss import PeakRss
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "configs" / "local.yaml"
@@ -66,38 +66,6 @@ def build_corpus(shared: Path, dest: Path, min_docs: int) -> dict:
                 (dest / f"doc{n:05d}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
         copy += 1
     return {"documents": n, "copies": copy, "html": sum(1 for p in dest.glob("*.html"))}
-
-
-class PeakRss:
-    """Samples the summed RSS of a process and all its descendants."""
-
-    def __init__(self, pid: int, interval: float = 0.1):
-        import psutil
-        self._root, self._interval, self.peak = psutil.Process(pid), interval, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        import psutil
-        while not self._stop.is_set():
-            try:
-                procs = [self._root] + self._root.children(recursive=True)
-                total = 0
-                for proc in procs:
-                    try:
-                        total += proc.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                return
-            self._stop.wait(self._interval)
-
-    def stop(self) -> int:
-        self._stop.set()
-        self._thread.join()
-        return self.peak
 
 
 def timed(cmd: list[str], env=None) -> tuple[float, int]:

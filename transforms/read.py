@@ -186,21 +186,18 @@ def decide_source(element, now: float, settle_seconds: float) -> dict:
     return state.decide(path, matched[1], matched[2], previous, now, settle_seconds)
 
 
-class ReadDocuments(beam.PTransform):
-    """Patterns -> {"sources": one decision per matched file (new, changed, unchanged...),
-    "documents": dicts, "dead": dead letters}.
+class FindSources(beam.PTransform):
+    """Batch runs: the files to consider -> one decision per file (new, changed,
+    unchanged, touched, unstable; see transforms.files.state).
 
     With ``state_pattern`` (incremental runs) matched files are joined with the state
-    log of earlier runs and only new or changed files are read; without it every
-    matched file is new. Either way each file's fingerprint reaches the commit, which
-    records it in this run's state log."""
+    log of earlier runs; without it every matched file is new. Either way each file's
+    fingerprint reaches the commit, which records it in this run's state log."""
 
-    def __init__(self, patterns, excludes=(), limits: ReadLimits = ReadLimits(), state_pattern: str | None = None,
-                 now: float = 0.0, settle_seconds: float = 0.0, listed: list | None = None):
+    def __init__(self, patterns, excludes=(), state_pattern: str | None = None, now: float = 0.0,
+                 settle_seconds: float = 0.0, listed: list | None = None):
         super().__init__()
-        self._patterns = list(patterns)
-        self._excludes = tuple(excludes)
-        self._limits = limits
+        self._patterns, self._excludes = list(patterns), tuple(excludes)
         self._state_pattern, self._now, self._settle = state_pattern, now, settle_seconds
         self._listed = listed
 
@@ -226,12 +223,71 @@ class ReadDocuments(beam.PTransform):
             )
         else:
             previous = pbegin | "NoState" >> beam.Create([])
-        sources = (
+        return (
             {"matched": matched, "previous": previous}
             | "JoinState" >> beam.CoGroupByKey()
             | "OnlyMatched" >> beam.Filter(lambda kv: bool(kv[1]["matched"]))
             | "Decide" >> beam.Map(decide_source, self._now, self._settle)
         )
+
+
+class ListNewFilesFn(beam.DoFn):
+    """Streaming runs: at each tick, the decision for every file the globs match now,
+    against the state committed so far. Files this worker already handed on are not
+    handed on again while their window's commit is still pending."""
+
+    def __init__(self, patterns, excludes, output: str, settle_seconds: float):
+        self._patterns, self._excludes = list(patterns), tuple(excludes)
+        self._output, self._settle = output, settle_seconds
+        self._handed_on: dict = {}
+
+    def process(self, tick, timestamp=beam.DoFn.TimestampParam):
+        ingested = state.load_state(self._output)
+        listed = {}
+        for pattern in self._patterns:
+            listed.update({path: (size, mtime) for path, size, mtime in match_files(pattern, self._excludes)})
+        for path, (size, mtime) in sorted(listed.items()):
+            if self._handed_on.get(path) == (size, mtime):
+                previous = {"size": size, "mtime": mtime, "sha256": None}
+            else:
+                previous = ingested.get(path)
+            decision = state.decide(path, size, mtime, previous, float(timestamp), self._settle)
+            if decision["decision"] in state.INGESTED:
+                self._handed_on[path] = (size, mtime)
+            yield decision
+
+
+class WatchSources(beam.PTransform):
+    """Streaming runs: every ``interval`` seconds (a PeriodicImpulse tick, each in its own
+    fixed window) -> the decisions for the files matched at that tick. Windows flow
+    through every later stage and each is committed on its own."""
+
+    def __init__(self, patterns, excludes, output: str, settle_seconds: float, interval: float,
+                 start: float, stop: float | None):
+        super().__init__()
+        self._list_fn = ListNewFilesFn(patterns, excludes, output, settle_seconds)
+        self._interval, self._start, self._stop = interval, start, stop
+
+    def expand(self, pbegin):
+        from apache_beam.transforms.periodicsequence import PeriodicImpulse  # noqa: PLC0415
+        from apache_beam.utils.timestamp import MAX_TIMESTAMP  # noqa: PLC0415
+        return (
+            pbegin
+            | "Ticks" >> PeriodicImpulse(start_timestamp=self._start,
+                                         stop_timestamp=self._stop if self._stop else MAX_TIMESTAMP,
+                                         fire_interval=self._interval, apply_windowing=True)
+            | "ListNewFiles" >> beam.ParDo(self._list_fn)
+        )
+
+
+class ReadSources(beam.PTransform):
+    """Decisions -> {"documents": dicts, "dead": dead letters}: reads the new and changed files."""
+
+    def __init__(self, limits: ReadLimits = ReadLimits()):
+        super().__init__()
+        self._limits = limits
+
+    def expand(self, sources):
         read = (
             sources
             | "ToRead" >> beam.FlatMap(lambda d: [d["source_uri"]] if d["decision"] in state.INGESTED else [])
@@ -241,4 +297,4 @@ class ReadDocuments(beam.PTransform):
         )
         # Records of one big file come out of one worker; spread them before the costly stages.
         documents = read["documents"] | "SpreadRecords" >> beam.Reshuffle()
-        return {"sources": sources, "documents": documents, "dead": read["dead"]}
+        return {"documents": documents, "dead": read["dead"]}

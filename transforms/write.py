@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import IntervalWindow
 
 from transforms.files import commit as committer
 from transforms.files import state
@@ -45,11 +46,20 @@ def contract_row(doc: dict, ingested_at: dt.datetime, pipeline_version: str) -> 
     return row
 
 
+def window_run_info(run_info: dict, window) -> dict:
+    """The run info of one window's commit. A batch run has one (global) window and keeps
+    its run id; a streaming run commits each window on its own, as RUN_ID-wSTART."""
+    if isinstance(window, IntervalWindow):
+        return dict(run_info, run_id=f"{run_info['run_id']}-w{window.start.micros // 1_000_000}")
+    return run_info
+
+
 def file_suffix(run_info: dict) -> str:
     """Full runs name files by partition and shard only: a document always lands in the
     same file, so a rerun replaces each file by its new version in one atomic rename and
     a reader never sees a row twice or loses one, even while a commit is under way.
-    Incremental runs add files beside the existing ones: their names carry the run id."""
+    Incremental (and streaming) runs add files beside the existing ones: their names
+    carry the run id."""
     return f"-{run_info['run_id']}" if run_info["mode"] == "incremental" else ""
 
 
@@ -57,21 +67,22 @@ class WriteParquetShardFn(beam.DoFn):
     """One (date, country, shard) group to one staged Parquet file, row group by row
     group so a large partition is never one table in memory."""
 
-    def __init__(self, output: str, run_id: str, suffix: str, ingested_at: dt.datetime, pipeline_version: str):
-        self._output, self._run_id, self._suffix = output, run_id, suffix
-        self._ingested_at, self._version = ingested_at, pipeline_version
+    def __init__(self, output: str, run_info: dict):
+        self._output, self._run_info = output, run_info
+        self._ingested_at = dt.datetime.fromisoformat(run_info["started_at"])
         self._rows_written = Metrics.counter("wirebeam", "write.rows")
 
-    def process(self, element):
+    def process(self, element, window=beam.DoFn.WindowParam):
         (date, country, shard), docs = element
+        info = window_run_info(self._run_info, window)
         rel_dir = partition_path(date, country)
-        staged = committer.join(committer.staging_dir(self._output, self._run_id), rel_dir,
+        staged = committer.join(committer.staging_dir(self._output, info["run_id"]), rel_dir,
                                 f"shard-{shard:03d}-{uuid.uuid4().hex}.parquet{committer.INPROGRESS}")
         n_rows, buffer = 0, []
         with FileSystems.create(staged) as f:
             with pq.ParquetWriter(f, ARTICLE_SCHEMA, compression="snappy") as writer:
                 for doc in docs:
-                    buffer.append(contract_row(doc, self._ingested_at, self._version))
+                    buffer.append(contract_row(doc, self._ingested_at, info["pipeline_version"]))
                     n_rows += 1
                     if len(buffer) >= ROW_GROUP_SIZE:
                         writer.write_table(to_table(buffer))
@@ -80,24 +91,25 @@ class WriteParquetShardFn(beam.DoFn):
                     writer.write_table(to_table(buffer))
         self._rows_written.inc(n_rows)
         yield {"kind": "rows", "staged": staged, "partition": rel_dir, "rows": n_rows,
-               "final": f"{rel_dir}/part-{shard:05d}{self._suffix}.parquet"}
+               "final": f"{rel_dir}/part-{shard:05d}{file_suffix(info)}.parquet"}
 
 
 class WriteDeadLettersFn(beam.DoFn):
-    def __init__(self, output: str, run_id: str, suffix: str):
-        self._output, self._run_id, self._suffix = output, run_id, suffix
+    def __init__(self, output: str, run_info: dict):
+        self._output, self._run_info = output, run_info
 
-    def process(self, element):
+    def process(self, element, window=beam.DoFn.WindowParam):
         shard, letters = element
+        info = window_run_info(self._run_info, window)
         letters = sorted(letters, key=lambda d: (d["source_uri"], d["source_record"], d["stage"]))
-        staged = committer.join(committer.staging_dir(self._output, self._run_id), committer.DEAD_LETTER_DIR,
+        staged = committer.join(committer.staging_dir(self._output, info["run_id"]), committer.DEAD_LETTER_DIR,
                                 f"dead-{shard:03d}-{uuid.uuid4().hex}.jsonl{committer.INPROGRESS}")
         with FileSystems.create(staged) as f:
             for letter in letters:
                 f.write(json.dumps(letter, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
         yield {"kind": "dead", "staged": staged, "rows": len(letters),
                "by_reason": dict(Counter(f"{d['stage']}/{d['reason']}" for d in letters)),
-               "final": f"{committer.DEAD_LETTER_DIR}/dead-{shard:05d}{self._suffix}.jsonl"}
+               "final": f"{committer.DEAD_LETTER_DIR}/dead-{shard:05d}{file_suffix(info)}.jsonl"}
 
 
 def build_manifest(run_info: dict, staged: list[dict], stage_counts: dict, sources: list[dict], finished: float,
@@ -198,7 +210,7 @@ def stage_state_log(output: str, run_id: str, sources: list[dict]) -> dict:
     return {"staged": staged, "final": rel}
 
 
-def commit_run(element, output: str, run_info: dict):
+def commit_run(element, output: str, run_info: dict, window=beam.DoFn.WindowParam):
     """The single commit: ``element`` is (None, [staged files, stage counts, file decisions]).
 
     Full runs replace the dataset. Incremental runs add their files beside the earlier
@@ -206,6 +218,8 @@ def commit_run(element, output: str, run_info: dict):
     them, so a changed file's rows are replaced, never duplicated. An incremental run
     with nothing new commits nothing and says so."""
     _, items = element
+    pipeline_run_id = run_info["run_id"]
+    run_info = window_run_info(run_info, window)
     staged = [item for item in items if item["kind"] in ("rows", "dead")]
     stage_counts = {item["stage"]: item["n"] for item in items if item["kind"] == "count"}
     sources = [item["source"] for item in items if item["kind"] == "source"]
@@ -237,7 +251,7 @@ def commit_run(element, output: str, run_info: dict):
     manifest = build_manifest(run_info, staged, stage_counts, sources, time.time(), dataset)
     files = copies + [{"staged": s["staged"], "final": s["final"]} for s in staged]
     files.append(stage_state_log(output, run_id, sources))
-    yield committer.commit(output, run_id, files, manifest, keep)
+    yield committer.commit(output, run_id, files, manifest, keep, pipeline_run_id)
 
 
 class WriteDataset(beam.PTransform):
@@ -255,20 +269,17 @@ class WriteDataset(beam.PTransform):
         self._shards, self._dead_shards = shards_per_partition, dead_letter_shards
 
     def expand(self, inputs):
-        ingested_at = dt.datetime.fromisoformat(self._run_info["started_at"])
-        version = self._run_info["pipeline_version"]
-        run_id, suffix = self._run_info["run_id"], file_suffix(self._run_info)
         staged_rows = (
             inputs["rows"]
             | "KeyByPartition" >> beam.Map(lambda doc, n: (partition_key(doc, n), doc), self._shards)
             | "GroupByPartition" >> beam.GroupByKey()
-            | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, run_id, suffix, ingested_at, version))
+            | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, self._run_info))
         )
         staged_dead = (
             inputs["dead_letters"]
             | "KeyDeadLetters" >> beam.Map(lambda d, n: (stable_shard(d["source_uri"], n), d), self._dead_shards)
             | "GroupDeadLetters" >> beam.GroupByKey()
-            | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, run_id, suffix))
+            | "WriteDeadLetters" >> beam.ParDo(WriteDeadLettersFn(self._output, self._run_info))
         )
         stage_counts = inputs["stage_outputs"] | "CountStages" >> CountStages()
         sources = inputs["sources"] | "SourceItems" >> beam.Map(lambda d: {"kind": "source", "source": d})

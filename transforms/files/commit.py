@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
 import uuid
 
@@ -101,7 +102,8 @@ def delete_quietly(paths: list[str]) -> None:
         FileSystems.delete(existing)
 
 
-def commit(output: str, run_id: str, staged: list[dict], manifest: dict, keep: set[str] = frozenset()) -> dict:
+def commit(output: str, run_id: str, staged: list[dict], manifest: dict, keep: set[str] = frozenset(),
+           pipeline_run_id: str | None = None) -> dict:
     """Publishes ``staged`` files ({"staged": abs path, "final": relative path}) and
     the manifest. Files of the previous dataset not republished (and not in ``keep``,
     the files an incremental run leaves in place) are retired. Returns the manifest."""
@@ -118,18 +120,21 @@ def commit(output: str, run_id: str, staged: list[dict], manifest: dict, keep: s
     with FileSystems.create(join(output, SUCCESS)) as f:
         f.write(b"")
     delete_quietly([join(output, PENDING), staging_dir(output, run_id)])
-    remove_stale_staging(output)
+    remove_stale_staging(output, pipeline_run_id or run_id)
     return manifest
 
 
-def remove_stale_staging(output: str) -> None:
+def remove_stale_staging(output: str, keep_prefix: str) -> None:
     """Staging folders of runs that died before committing: their files never became
-    visible, so they can go. (One writer per output directory at a time.)"""
+    visible, so they can go. Folders whose name starts with ``keep_prefix`` belong to
+    this run (a streaming run stages each window under RUN_ID-wSTART) and stay.
+    (One pipeline writes to an output folder at a time.)"""
     root = join(output, STAGING)
     if not FileSystems.exists(root):
         return
     if _is_local(root):
-        delete_quietly([root])
-        return
-    leftovers = [m.path for m in FileSystems.match([join(root, "**")])[0].metadata_list]
-    delete_quietly(leftovers)
+        stale = [join(root, name) for name in os.listdir(root) if not name.startswith(keep_prefix)]
+    else:
+        stale = [m.path for m in FileSystems.match([join(root, "**")])[0].metadata_list
+                 if not m.path[len(root):].lstrip("/").startswith(keep_prefix)]
+    delete_quietly(stale)
