@@ -161,9 +161,9 @@ def run_once(options: PipelineOptions) -> dict:
     incremental = wb.mode == "incremental"
     patterns = [normalise_pattern(p) for p in wb.input]
     output = normalise_path(wb.output)
+    info = run_info(options, patterns, output, wb.mode)
     matched = check_inputs(patterns, tuple(wb.exclude or ()))
     ingested = check_output(output, incremental)
-    info = run_info(options, patterns, output, wb.mode)
     if incremental and nothing_new(matched, ingested):
         return noop_summary(info, len(matched))
     pipeline = beam.Pipeline(options=options)

@@ -95,7 +95,8 @@ def test_dev_index_page_is_no_article():
 
 def test_teaser_card_page_declared_a_collection_is_no_article():
     cards = "".join(
-        f"<article class='card'><h2><a href='/s/{n}'>Story number {n} about the regional water shortage</a></h2>"
+        f"<article class='card'><div class='card__meta'>Posted {n + 1} March 2025</div>"
+        f"<h2><a href='/s/{n}'>Story number {n} about the regional water shortage</a></h2>"
         f"<p>A summary of story {n}, long enough to read as a sentence of prose for the teaser.</p></article>"
         for n in range(10))
     head = ("<meta property='og:type' content='website'>"
@@ -103,6 +104,8 @@ def test_teaser_card_page_declared_a_collection_is_no_article():
     parts = extract_html(page(f"<main><h1>Water</h1>{cards}</main>", head))
     assert parts["paragraphs"] == []
     assert parts["meta"]["not_article"] == "index-page: 10 headline links, at most 1 prose paragraph in a row"
+    # The first teaser's stamp sits where an article's would: an index page has none.
+    assert "date_lines" not in parts["meta"]
 
 
 def test_short_article_with_a_list_of_links_is_still_an_article():
@@ -175,6 +178,79 @@ def test_caption_roles_and_summary_boxes():
     assert parts["captions"] == ["The High Street at rush hour.", "Mayor explains the new rules"]
 
 
+def test_membership_and_donation_boxes_go_by_name_and_by_shape():
+    named = ("<div class='membership-box'><p class='membership-box__title'>Keep local news alive</p>"
+             "<p>Our reporting is paid for by readers like you. Members read every story without ads.</p>"
+             "<a href='/join'>Become a member</a><span>Cancel anytime</span></div>")
+    unnamed = ("<div class='box-17'><h3>Before you go</h3><p>We rely on readers to fund our newsroom. "
+               "Every gift, however small, keeps our journalism free for everyone.</p>"
+               "<a class='btn' href='/give'>Donate now</a></div>")
+    body = f"<article><h1>Town votes on parking rules</h1>{paragraphs(STORY[0])}{named}{paragraphs(STORY[1])}" \
+           f"{unnamed}{paragraphs(STORY[2])}</article>"
+    assert extract_html(page(body))["paragraphs"] == list(STORY)
+
+
+def test_messaging_channel_and_follow_promos_go():
+    whatsapp = "The council will post road closures on its WhatsApp channel every morning, officials said."
+    promos = paragraphs("<em><a href='/wa'>Join The Courier's WhatsApp Channel</a> and get the day's top stories.</em>",
+                        "Follow us on Google News", "Get breaking news alerts on our Telegram channel")
+    body = f"<article><h1>Town votes on parking rules</h1>{paragraphs(*STORY, whatsapp)}{promos}</article>"
+    assert extract_html(page(body))["paragraphs"] == [*STORY, whatsapp]
+
+
+def test_caption_controls_labels_and_credit_boxes_are_not_caption_text():
+    folding = ("<div class='credit-caption'><div class='caption-wrap'><div class='caption'>"
+               "<p>Buses queue on the High Street at rush hour. <b class='hide-caption'><b>hide caption</b></b></p>"
+               "</div></div><span class='credit'>Jane Roe/Courier</span></div>"
+               "<b class='toggle-caption'><b>toggle caption</b></b><button>enlarge this image</button>")
+    labelled = ("<figure><img src='a.jpg'><figcaption><span class='label'>Photo:</span> "
+                "The town hall. (Courier: Ann Lee)</figcaption></figure>")
+    body = (f"<article><h1>Town votes on parking rules</h1><div class='storytext'>{paragraphs(STORY[0])}{folding}"
+            f"{paragraphs(STORY[1])}{labelled}{paragraphs(STORY[2])}</div></article>")
+    parts = extract_html(page(body))
+    assert parts["captions"] == ["Buses queue on the High Street at rush hour.", "The town hall. (Courier: Ann Lee)"]
+    assert parts["paragraphs"] == list(STORY)
+
+
+LAYOUT_LEAD = "LEEDS (Reuters) - " + STORY[0]
+LAYOUT_RUN = ("The transport committee said 14 streets in the centre would get pay-and-display bays before summer.",
+              "Shopkeepers on Briggate said they feared losing trade to the retail park on the ring road.")
+
+
+def old_layout_page(story: str, table: bool) -> str:
+    """A small paper's page of the 2000s: no <h1>, no <p> in the story, a top bar, a
+    motto, a menu, a ticker, a heading row, the article's info rows, a weather box and
+    tags, one a row of a layout table or one a bare <div>."""
+    opening, closing = ("<tr><td>", "</td></tr>") if table else ("<div>", "</div>")
+    top = "".join(f"{opening}{text}{closing}" for text in (
+        "Leeds, West Yorkshire | <a href='/ads'>Advertise</a> | <a href='/contact'>Contact</a>",
+        "<img src='/logo.gif' alt='The Aire Gazette'><div>Your town, your paper, since 1921</div>",
+        "<a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/sport'>Sport</a>",
+        "<b>Latest:</b> <marquee>Bypass reopens ... Library hours cut ...</marquee>"))
+    article = "".join(f"{opening}{text}{closing}" for text in (
+        "Town votes on new parking rules <a href='?format=pdf'>PDF</a> <a href='?print=1'>Print</a>",
+        "Written by Reuters", "Published on Friday, 14 March 2025", "Font size: <a>A-</a> <a>A+</a> | Hits: 311",
+        story, "Tags: <a>parking</a>, <a>council</a>"))
+    side = "".join(f"{opening}{text}{closing}" for text in (
+        "<h3>Weather</h3><div>Leeds: 9°C, Showers</div>", "&copy; 2001-2025 The Aire Gazette"))
+    layout = (f"<table width='960'>{top}{article}{side}</table>" if table
+              else f"<div id='page'>{top}<div class='main'>{article}</div>{side}</div>")
+    return page(layout, "<title>Town votes on new parking rules - The Aire Gazette</title>")
+
+
+@pytest.mark.parametrize("table", [True, False])
+@pytest.mark.parametrize("story", [
+    f"<div><div>{LAYOUT_LEAD}</div><div>{STORY[1]}</div>{LAYOUT_RUN[0]}<br><br>{LAYOUT_RUN[1]}<br><br>"
+    f"<div>{STORY[2]}</div></div>",
+    f"<div>{LAYOUT_LEAD}<br><br>{STORY[1]}<br><br>{LAYOUT_RUN[0]}<br><br>{LAYOUT_RUN[1]}<br><br>{STORY[2]}</div>",
+])
+def test_old_layout_story_is_found_by_its_prose_not_the_first_block(story, table):
+    parts = extract_html(old_layout_page(story, table))
+    assert parts["headline"] == "Town votes on new parking rules"
+    assert parts["paragraphs"] == [LAYOUT_LEAD, STORY[1], *LAYOUT_RUN, STORY[2]]
+    assert parts["meta"]["date_lines"] == ["Published on Friday, 14 March 2025"]
+
+
 def test_pull_quote_repeating_the_story_goes_whatever_its_class():
     quote = "We will not go back to the dark days of the old car park"
     body = ("<article><h1>Town votes on parking rules</h1>" + paragraphs(STORY[0], f"“{quote},” the mayor said.")
@@ -183,17 +259,51 @@ def test_pull_quote_repeating_the_story_goes_whatever_its_class():
     assert extract_html(page(body))["paragraphs"] == [STORY[0], f"“{quote},” the mayor said.", *STORY[1:]]
 
 
-def test_dates_come_only_from_declarations():
-    header = ("<h1>Town votes on parking rules</h1>"
-              "<div class='byline'><time datetime='2025-03-12T14:05:31Z'>12 March</time></div>")
-    assert extract_html(page(f"<article>{header}{paragraphs(*STORY)}</article>"))["meta"]["published"] \
-        == "2025-03-12T14:05:31Z"
-    related = ("<ul><li><time datetime='2024-01-02'>2 Jan</time>"
-               "<a href='/x'>An older story on the same topic</a></li></ul>")
-    relative = "<time class='rel'>3 hrs ago</time><p>Updated on 4 March 2025.</p>"
-    meta = extract_html(page(f"<article><h1>Town votes on parking rules</h1>{related}{relative}"
-                             f"{paragraphs(*STORY)}<p>© 2025 The Courier</p></article>"))["meta"]
-    assert "published" not in meta and "modified" not in meta
+def test_header_time_after_a_standfirst_gives_published_and_a_date_line():
+    header = ("<header class='article-header'><h1>Town votes on parking rules</h1>"
+              "<p class='hero__excerpt'>The vote ends a year of argument over the town centre and its buses.</p>"
+              "<p class='meta'>By <a href='/a/jane-roe'>Jane Roe</a></p>"
+              "<p class='meta'><time datetime='2025-03-12T04:01:00+01:00'>March 12, 2025 4:01 am CET</time></p>"
+              "</header>")
+    meta = extract_html(page(f"<article>{header}<div class='content'>{paragraphs(*STORY)}</div></article>"))["meta"]
+    assert meta["published"] == "2025-03-12T04:01:00+01:00"
+    assert meta["date_lines"] == ["March 12, 2025 4:01 am CET"]
+
+
+@pytest.mark.parametrize("stamp,date_lines", [
+    ("<div class='timestamp'><span>Posted Wed 5 Mar 2025 at 9:12am</span>, "
+     "<span>updated Wed 5 Mar 2025 at 11:40am</span></div>",
+     ["Posted Wed 5 Mar 2025 at 9:12am, updated Wed 5 Mar 2025 at 11:40am"]),
+    ("<div class='publication-date'><time>Updated: 07/03/2025 - 09:15</time></div>",
+     ["Updated: 07/03/2025 - 09:15"]),
+    ("<div class='header-time'><time datetime='2025-03-07T13:02:00+0000'>Published Fri, Mar 7 2025 8:02 AM EST</time>"
+     "<span></span><time datetime='2025-03-07T15:45:00+0000'>Updated Fri, Mar 7 2025 10:45 AM EST</time></div>",
+     ["Published Fri, Mar 7 2025 8:02 AM EST", "Updated Fri, Mar 7 2025 10:45 AM EST"]),
+    ("<div class='article-meta'>By Jane Roe | Published 7 March 2025</div>", ["By Jane Roe | Published 7 March 2025"]),
+    ("<div class='post-info'><p>Publicado el 7 de marzo de 2025</p></div>", ["Publicado el 7 de marzo de 2025"]),
+])
+def test_visible_stamps_in_the_header_are_date_lines(stamp, date_lines):
+    # A standfirst outside the story's container comes before the stamp.
+    body = ("<article><h1>Town votes on parking rules</h1>"
+            "<p class='article-intro'>The vote ends a year of argument over the town centre and its buses.</p>"
+            f"<div class='contributors'>By Staff with AFP</div>{stamp}"
+            f"<div class='article-content'>{paragraphs(*STORY)}</div></article>")
+    assert extract_html(page(body))["meta"]["date_lines"] == date_lines
+
+
+def test_no_date_is_invented():
+    top = "<div class='top-bar'>Friday, March 7, 2025 | <a href='/e-paper'>E-paper</a></div>"
+    byline = ("<div class='byline'>By Jane Roe <time class='entry-updated' datetime='2025-03-08'>March 8, 2025</time>"
+              " <span>Updated <time datetime='2025-03-08T10:00:00Z'>March 8, 2025, 10:00</time></span>"
+              " <time class='rel'>3 hrs ago</time></div>")
+    related = ("<ul class='more'><li><a href='/x'>An older story on the same topic</a> Published March 1, 2025</li>"
+               "</ul>"
+               "<aside><p>Posted 2 March 2025</p><a href='/y'>Another older story</a></aside>")
+    after_story = ("<div class='comments'><p>Posted March 9, 2025 by a reader</p><p>Great news for the town.</p></div>"
+                   "<p>© 2006-2025 The Courier</p>")
+    meta = extract_html(page(f"{top}<article><h1>Town votes on parking rules</h1>{byline}{related}"
+                             f"{paragraphs(*STORY)}{after_story}</article>"))["meta"]
+    assert "published" not in meta and "modified" not in meta and "date_lines" not in meta
 
 
 def test_bylines_as_shown():

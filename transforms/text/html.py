@@ -1,13 +1,15 @@
 """HTML pages to article parts (plain functions).
 
 The page is parsed once. Metadata comes from what the page declares about itself
-(JSON-LD, meta tags, ``<time datetime>`` in the article header), never from guesses;
-captions and bylines come from their own elements. Then the known chrome is pruned
-from the tree (captions, newsletter boxes, pull quotes, rich links, standfirsts, skip
-links, promos...), trafilatura finds the story in what is left, and furniture lines
-("Advertisement", "Related: ...", copyright) are dropped from its paragraphs. A page
-that is a list of headline links, or has no story text, comes back with no paragraphs
-and the reason in ``meta["not_article"]``.
+(JSON-LD, meta tags, ``<time datetime>`` in the article header) and the date stamps its
+article header shows, never from guesses; captions and bylines come from their own
+elements. Then the known chrome is pruned from the tree (captions, newsletter and
+membership boxes, pull quotes, rich links, standfirsts, skip links, promos...),
+trafilatura finds the story in what is left, its lines outside the story block (the
+element holding most of the page's prose) at either end are dropped, and so are
+furniture lines ("Advertisement", "Related: ...", copyright). A page that is a list of
+headline links, or has no story text, comes back with no paragraphs and the reason in
+``meta["not_article"]``.
 """
 from __future__ import annotations
 
@@ -50,12 +52,19 @@ _CHROME_ROLE = _words(
     "sub-?head(?:ing|line)?", "sub-?title", "copyright", "skip(?:-?link)?", "visually-?hidden", "sr-only",
     "screen-?reader(?:-text)?", "promo(?:tion)?s?", "related", "recommended", "onward", "more-on", "trending",
     "most-?(?:read|viewed|popular)", "complementary", "ads?", "ad-?slot", "advert(?:isement)?s?",
-    "(?:image|photo|picture)-(?:[a-z]+-)?credit")
+    "(?:image|photo|picture)-(?:[a-z]+-)?credit", "membership", "donat(?:e|ions?)", "contributions?", "subscribe",
+    "cta", "support-(?:us|box|banner|cta)")
+# Caption furniture: the buttons of a caption that folds away ("hide caption", inside it
+# on some pages) and a label element before its text ("Photo:").
+_CAPTION_FURNITURE = re.compile(r"^(?:(?:hide|show|toggle|expand|collapse) caption|enlarge this image"
+                                r"|(?:photo|image|picture|video|caption|foto|imagen)\s*:)$", re.I)
 # Bulleted summaries above a story ("Summary", "KEY POINTS"): only boxes holding a list,
 # as "text-with-summary" and "speakable-summary" name real story text too.
 _SUMMARY_ROLE = _words("summary", "key-?points")
 # Photo captions, and the titles under embedded videos (a video's caption).
 _CAPTION_ROLE = re.compile(r"caption|(?<![a-z])video-title(?![a-z])")
+# A photo credit beside the caption in the same caption box ("Kendra Holt/AP"): not caption text.
+_CREDIT_ROLE = _words("credits?")
 _BYLINE_ROLE = _words("byline", "authors?", "contributors?", "writers?")
 _HIDDEN_ROLE = _words("visually-?hidden", "sr-only", "screen-?reader(?:-text)?", "offscreen")
 _HIDDEN_STYLE = re.compile(r"display:\s*none|visibility:\s*hidden", re.I)
@@ -66,7 +75,7 @@ _PRUNED_TAGS = {"figcaption", "noscript"}
 # byline or date, and never a headline list of the page itself.
 _OUTSIDE_STORY = {"nav", "header", "footer", "aside"}
 _SIDE_CONTAINERS = {"figure", "figcaption", "nav", "footer", "li", "aside", "form"}
-_NO_BYLINE_INSIDE = _SIDE_CONTAINERS | {"head", "script", "style", "noscript"}
+_NO_STORY_META_INSIDE = _SIDE_CONTAINERS | {"head", "script", "style", "noscript"}
 # Elements too big to be a byline box whatever their class says ("single-author" pages).
 _PAGE_LEVEL = {"html", "body", "main", "article"}
 # HTML elements that start a new line of text.
@@ -94,27 +103,57 @@ _BYLINE_TAIL = re.compile(
     r"\s*(?:@\w|[|•·]|\b(?:published|updated|posted)\b|\b\d+[- ]min(?:ute)?s?\b"
     r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,|\d{1,2}:\d\d|\b\d{4}-\d\d-\d\d"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\s+\d{{4}}|\b{_MONTH} \d{{1,2}},? \d{{4}}).*$", re.I)
-# A declared date: a year and a day or month number beside it ("3 hrs ago", "2025" and
-# epoch milliseconds are not dates).
-_DATE_VALUE = re.compile(r"^(?=.*(?<!\d)(?:19|20)\d\d(?!\d))(?=.*(?<!\d)\d{1,2}(?!\d)).{8,64}$")
+# A full date somewhere: a year and a day or month number beside it ("3 hrs ago",
+# "2025" and epoch milliseconds are not dates).
+_HAS_YEAR_AND_DAY = re.compile(r"^(?=.*(?<!\d)(?:19|20)\d\d(?!\d))(?=.*(?<!\d)\d{1,2}(?!\d))")
+# A declared date: a full date in a short value.
+_DATE_VALUE = re.compile(_HAS_YEAR_AND_DAY.pattern + r".{8,64}$")
+# What labels a visible stamp, at the start of a line or of a part of it after a
+# separator ("By Jane Doe | Updated ..."); enrich reads the date that follows.
+_STAMP_LABEL = re.compile(
+    r"(?:^|[|·•]\s*)(?:(?:first|last)\s+)?(?:published|updated|posted|modified|publicado|actualizado"
+    r"|publi[ée]e?|mis\s+[àa]\s+jour|ver[öo]ffentlicht|aktualisiert|pubblicato|aggiornato)\b", re.I)
+_STAMP_WORDS = 20
+# A <time> element named as the update time; WordPress names its publication time
+# "entry-date published updated".
+_UPDATE_ROLE = _words("updated", "modified", "changed")
+_PUBLISH_ROLE = _words("published", "pub-?date", "posted", "created")
+_UPDATE_LABEL_BEFORE = re.compile(r"(?:updated|modified|actualizado|mis\s+[àa]\s+jour|aktualisiert|aggiornato)"
+                                  r"(?:\s+(?:on|at|le|el|am|il))?\s*:?\s*$", re.I)
 # Whole paragraphs that are page furniture wherever they stand.
 _CHROME_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|ad|publicité|publicidad|anzeige"
     r"|story continues below(?: this)? advertisement|continue reading(?: below)?"
     r"|(?:skip past|after) newsletter promotion|scroll to continue(?: with content)?"
     r"|share(?: this)?(?: article| story)?|(?:read|see) more|related(?: stories| articles| coverage)?"
-    r"|(?:item )?\[?\d+ ?(?:/|of) ?\d+\]?)\W*$", re.I)
+    r"|(?:item )?\[?\d+ ?(?:/|of) ?\d+\]?"
+    # the buttons of a caption that folds away, where they stand outside it
+    r"|(?:hide|show|toggle|expand|collapse) caption|enlarge this image"
+    # what is left of a membership or donation box
+    r"|support (?:independent|our|quality|local) journalism|become a (?:member|subscriber|supporter|patron)"
+    r"(?: ?cancel anytime)?|cancel anytime|(?:donate|subscribe)(?: now| today)?)\W*$", re.I)
 # Short lines only: rich links ("Related: ...", "Lire aussi | ..."), social follow
-# prompts, source tags, copyright footers and syndication notices.
+# prompts and messaging-channel promos ("Join our WhatsApp Channel ..."), source tags,
+# copyright footers and syndication notices.
 _FURNITURE_LINE = re.compile(
     r"^(?:(?:related|read more|read also|also read|see also|more on this|(?:à )?lire aussi|lea también"
     r"|lesen sie auch)\s*[:|]"
-    r"|follow (?:us|[\w ]{1,40}) on (?:facebook|twitter|instagram|x|youtube|tiktok|linkedin|telegram|whatsapp)\b"
+    r"|follow (?:us|[\w ]{1,40}) on (?:facebook|twitter|instagram|x|youtube|tiktok|linkedin|telegram|whatsapp"
+    r"|threads|bluesky|google news)\b"
+    r"|(?:(?:click|tap) here (?:to|and) )?(?:join|follow|subscribe to|get)\b[^.!?]{0,80}\b(?:whatsapp|telegram|viber)"
+    r" (?:channel|community|group)"
     r"|source\s*:\s*[\w ,&]{1,60}$|©|\(c\)\s|copyright\b|.{0,80}all rights reserved\W*$)"
     r"|may not be published, broadcast, rewritten or redistributed"
     r"|has not been edited by [\w ]{1,40} staff and is (?:auto-generated|published) from a syndicated feed",
     re.I)
-_FURNITURE_LINE_WORDS = 30
+# A short line, as furniture lines are: at most this many words.
+_SHORT_LINE_WORDS = 30
+# The text of a link or button asking for money or membership, and the box around one.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:become an? (?:member|subscriber|supporter|patron)|(?:donate|subscribe|contribute)(?: now| today| here)?"
+    r"|support (?:us|our (?:work|journalism)|independent journalism)|join (?:us|now|today))\W*$", re.I)
+_BOX_TAGS = {"div", "section", "aside"}
+_CALL_TO_ACTION_BOX_WORDS = 80
 
 # --- Page declarations and not-an-article thresholds ---------------------------------
 
@@ -140,6 +179,8 @@ _PROSE_CHARS = 40          # a prose paragraph: this many characters, ending a s
 _INDEX_LINKS = 8           # headline links that make a page a candidate index
 _STORY_RUN = 3             # prose paragraphs in a row that make a story
 _STORY_BLOCK_CHARS = 1000  # a single text block this long is a story by itself
+_STORY_BLOCK_SHARE = 0.8   # the story block holds this share of the page's prose
+_STORY_BLOCK_KEEPS = 0.5   # trimming to the story block keeps at least this share of the text
 
 
 def extract_html(html: str, url: str | None = None) -> dict:
@@ -160,6 +201,8 @@ def extract_html(html: str, url: str | None = None) -> dict:
     reason = not_article_reason(paragraphs, shape, meta)
     if reason:
         meta["not_article"] = reason
+        # The stamps at the top of an index page are its teasers' dates.
+        meta["date_lines"] = []
         paragraphs = []
     return {"headline": headline, "paragraphs": paragraphs, "captions": captions,
             "meta": {key: value for key, value in meta.items() if value}}
@@ -188,31 +231,43 @@ def _text(element) -> str:
     return _squash("".join(element.itertext()))
 
 
-def _visible_text(element) -> str:
-    return " ".join(_visible_lines(element))
+def _visible_text(element, leave_out=None) -> str:
+    return " ".join(_visible_lines(element, leave_out))
 
 
-def _visible_lines(element) -> list[str]:
+def _visible_lines(element, leave_out=None) -> list[str]:
     """An element's text as a reader sees it: a line per block element, screen-reader
     and hidden parts left out, and a space where two elements' words would otherwise
-    run together ("Natasha Turak" + "@NatashaTurak", "Laura Winter" + "19 Nov 2019")."""
+    run together ("Natasha Turak" + "@NatashaTurak", "Laura Winter" + "19 Nov 2019").
+    The text of descendants for which ``leave_out`` holds is left out too."""
     text = ""
-    for piece in _visible_pieces(element):
+    for piece in _visible_pieces(element, leave_out):
         if text and piece and text[-1].isalnum() and (piece[0].isalnum() or piece[0] == "@"):
             text += " "
         text += piece
     return [line for line in (_squash(line) for line in text.split("\n")) if line]
 
 
-def _visible_pieces(element):
+def _visible_pieces(element, leave_out):
     yield _ASCII_SPACE.sub(" ", element.text or "")
     for child in element:
         if isinstance(child.tag, str) and not _is_hidden(child):
             newline = "\n" if child.tag in _BLOCK_HTML else ""
             yield newline
-            yield from _visible_pieces(child)
+            if leave_out is None or not leave_out(child):
+                yield from _visible_pieces(child, leave_out)
             yield newline
         yield _ASCII_SPACE.sub(" ", child.tail or "")
+
+
+def _own_lines(element) -> list[str]:
+    """The lines of an element's visible text outside its block descendants ("Published
+    on March 7, 2025" of a table cell, a <br>-separated run of a story <div>)."""
+    return _visible_lines(element, _is_block)
+
+
+def _is_block(element) -> bool:
+    return element.tag in _BLOCK_HTML
 
 
 def _is_hidden(element) -> bool:
@@ -228,6 +283,23 @@ def _own_text(element) -> str:
             pieces.append(_own_text(child))
         pieces.append(child.tail or "")
     return _squash("".join(pieces))
+
+
+def _own_text_lines(element) -> list[str]:
+    """_own_text split where a block descendant (a <br>, a <div>) stands; cheaper than
+    _own_lines, for measuring rather than showing."""
+    return [line for line in map(_squash, "".join(_own_text_pieces(element)).split("\n")) if line]
+
+
+def _own_text_pieces(element):
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag in _BLOCK_HTML:
+                yield "\n"
+            else:
+                yield from _own_text_pieces(child)
+        yield child.tail or ""
 
 
 def _role(element) -> str:
@@ -333,17 +405,20 @@ def _first(values: list[str]) -> str | None:
 
 def page_meta(tree, declared: Declarations, url: str | None = None) -> dict:
     """What the page declares about itself: ``url, title, published, modified, author,
-    sitename, description, language, pagetype``. Dates only from explicit declarations
-    (JSON-LD, date meta tags, itemprop, <time> in the article header), never guessed."""
+    sitename, description, language, pagetype``, and ``date_lines``, the stamps its
+    article header shows. Dates only from explicit declarations (JSON-LD, date meta
+    tags, itemprop, <time datetime> in the article header) and those stamps, never
+    guessed."""
     tags, linked_data, articles = declared
     pages = articles + [item for item in linked_data if any(t.endswith("WebPage") for t in _types(item))]
     title = tree.find(".//title")
     index_types = [t for item in linked_data for t in _types(item) if _INDEX_TYPE.match(t)]
+    header = header_dates(tree)
     return {
         "url": _canonical_url(tree, tags, articles, url),
         "title": _text(title) if title is not None else None,
         "published": _first_date(_ld_values(pages, "datePublished") + _tag_values(tags, _PUBLISHED_META)
-                                 + _itemprop_dates(tree, "datePublished") + _header_times(tree)),
+                                 + _itemprop_dates(tree, "datePublished") + header.datetimes),
         "modified": _first_date(_ld_values(pages, "dateModified") + _tag_values(tags, _MODIFIED_META)
                                 + _itemprop_dates(tree, "dateModified")),
         "author": "; ".join(_authors(articles, tags)) or None,
@@ -353,6 +428,7 @@ def page_meta(tree, declared: Declarations, url: str | None = None) -> dict:
         "description": _first(_tag_values(tags, _DESCRIPTION_META) + _ld_values(articles, "description")),
         "language": _language(tree, tags),
         "pagetype": _first([tags.get("og:type", "")] + [t for item in articles for t in _types(item)] + index_types),
+        "date_lines": header.stamps,
     }
 
 
@@ -373,21 +449,78 @@ def _itemprop_dates(tree, name: str) -> list[str]:
     return [el.get("content") or el.get("datetime") or _text(el) for el in _ITEMPROP(tree, name=name)]
 
 
-def _header_times(tree) -> list[str]:
-    """datetime values of the article header's <time> elements: those before the
-    story's first paragraph after the <h1> (the byline box, the dateline row), outside
-    the lists and asides where other stories' dates are."""
-    values, after_h1 = [], tree.find(".//h1") is None
-    for el in tree.iter("time", "p", "h1"):
-        if el.tag == "h1":
-            after_h1 = True
-        elif _inside(el, _SIDE_CONTAINERS):
-            continue
-        elif el.tag == "p" and after_h1 and len(_text(el)) >= _PROSE_CHARS:
-            break
-        elif el.tag == "time" and el.get("datetime"):
-            values.append(el.get("datetime"))
-    return values
+class HeaderDates(NamedTuple):
+    datetimes: list[str]    # datetime attributes of the header's publication <time> elements
+    stamps: list[str]       # visible stamps: labelled stamp lines and dated <time> texts
+
+
+def header_dates(tree) -> HeaderDates:
+    """The dates the article header shows. The header is what comes before the story's
+    first prose after the <h1> (the whole top of a page without one), the story being
+    the story block's (see story_block): the byline box, the dateline row, a standfirst
+    outside the story's container; never lists, asides, figures, forms, named chrome or
+    hidden parts, where other stories' dates and teasers are. Its stamps, as shown, for
+    enrich to read: the short lines labelled as stamps ("Published on March 7, 2025",
+    "Posted Tue 4 Mar 2025 at 3:31pm", "By Jane Doe | Updated: 06/03/2025 - 14:32") and
+    the texts of <time> elements that hold a full date ("March 12, 2025 4:01 am CET")
+    and no such line holds. A <time> named as the update time ("entry-updated",
+    itemprop dateModified) is no publication date, and its text a stamp only in a line
+    whose label says so."""
+    block = story_block(tree)
+    events = []   # (kind, datetime attribute, text, in the story block) in page order
+
+    def walk(el, in_story):
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag in _NO_STORY_META_INSIDE or _is_hidden(child):
+                continue
+            role = _role(child)
+            if child.tag not in _PAGE_LEVEL and (_CHROME_ROLE.search(role) or _CAPTION_ROLE.search(role)):
+                continue
+            child_in_story = in_story or child is block
+            if child.tag == "h1":
+                events.append(("h1", None, "", child_in_story))
+            elif child.tag == "time":
+                kind = "update time" if _names_update(child) else "time"
+                events.append((kind, child.get("datetime"), _visible_text(child), child_in_story))
+            if child.tag in _BLOCK_HTML:
+                events.extend(("line", None, line, child_in_story) for line in _own_lines(child))
+            walk(child, child_in_story)
+
+    walk(tree, block is None)
+    header = events[:_story_start(events)]
+    # A <time> that holds its own label ("Updated: 06/03/2025 - 14:32") is a stamp by
+    # itself, and stands for the line holding it: CNBC shows two in one line.
+    labelled_times = [text for kind, _, text, _ in header if kind in ("time", "update time") and _is_stamp_line(text)]
+    labelled = labelled_times + [text for kind, _, text, _ in header if kind == "line" and _is_stamp_line(text)
+                                 and not any(time in text for time in labelled_times)]
+    stamps = []
+    for kind, _, text, _ in header:
+        is_stamp = text in labelled or (kind == "time" and _DATE_VALUE.match(text)
+                                        and not any(text in line for line in labelled))
+        if is_stamp and text not in stamps:
+            stamps.append(text)
+    return HeaderDates([value for kind, value, _, _ in header if kind == "time" and value], stamps)
+
+
+def _names_update(time) -> bool:
+    """Whether a <time> is the update time: so named, or right after an "Updated" label."""
+    named = f"{_role(time)} {_CAMEL_HUMP.sub('-', time.get('itemprop') or '').lower()}"
+    previous = time.getprevious()
+    before = previous.tail if previous is not None else time.getparent().text
+    return bool(_UPDATE_ROLE.search(named) and not _PUBLISH_ROLE.search(named)
+                or _UPDATE_LABEL_BEFORE.search(before or ""))
+
+
+def _is_stamp_line(text: str) -> bool:
+    return bool(len(text.split()) <= _STAMP_WORDS and _STAMP_LABEL.search(text) and _HAS_YEAR_AND_DAY.match(text))
+
+
+def _story_start(events: list[tuple]) -> int:
+    """Index of the story's first line in header_dates' events: the first prose line
+    (or 1000+ character run) of the story block after the first <h1>."""
+    start = next((i for i, event in enumerate(events) if event[0] == "h1"), 0)
+    return next((i for i in range(start, len(events)) if events[i][0] == "line" and events[i][3]
+                 and (len(events[i][2]) >= _STORY_BLOCK_CHARS or _is_prose(events[i][2]))), len(events))
 
 
 def _first_date(values: list[str]) -> str | None:
@@ -442,7 +575,8 @@ def page_headline(tree, declared: Declarations, meta: dict) -> str | None:
 
 def figure_captions(tree) -> list[str]:
     """Caption texts in page order: <figcaption> and elements with a caption role (the
-    outermost of nested ones), as a reader sees them."""
+    outermost of nested ones), as a reader sees them, without the caption's furniture
+    (see _is_caption_furniture)."""
     captions = []
 
     def walk(el):
@@ -452,13 +586,22 @@ def figure_captions(tree) -> list[str]:
             if child.tag != "figcaption" and not _CAPTION_ROLE.search(_role(child)):
                 walk(child)
                 continue
-            text = _visible_text(child)
+            text = _visible_text(child, _is_caption_furniture)
             # A wrapper named "...-with-captions" around a whole article is no caption.
-            if text and len(text.split()) <= 120 and len(child.findall(".//p")) <= 2 and text not in captions:
+            if (text and len(text.split()) <= 120 and len(child.findall(".//p")) <= 2 and text not in captions
+                    and not _CAPTION_FURNITURE.match(text)):
                 captions.append(text)
 
     walk(tree)
     return captions
+
+
+def _is_caption_furniture(element) -> bool:
+    """A part of a caption box that is not caption text: its fold-away buttons ("hide
+    caption"), its label ("Photo:") and a photo credit in an element of its own."""
+    role = _role(element)
+    return bool(_CREDIT_ROLE.search(role) and not _CAPTION_ROLE.search(role)
+                or _CAPTION_FURNITURE.match(_text(element)))
 
 
 def visible_bylines(tree) -> list[str]:
@@ -471,7 +614,7 @@ def visible_bylines(tree) -> list[str]:
 
     def walk(el):
         for child in el:
-            if not isinstance(child.tag, str) or child.tag in _NO_BYLINE_INSIDE:
+            if not isinstance(child.tag, str) or child.tag in _NO_STORY_META_INSIDE:
                 continue
             role = _role(child)
             if _CHROME_ROLE.search(role):
@@ -545,6 +688,7 @@ def prune_chrome(tree) -> None:
 
     walk(tree)
     doomed.extend(_repeated_quotes(tree))
+    doomed.extend(_call_to_action_boxes(tree))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -567,6 +711,25 @@ def _repeated_quotes(tree) -> list:
             parent = quote.getparent()
             repeated.append(parent if parent is not None and parent.tag in ("aside", "figure") else quote)
     return repeated
+
+
+def _call_to_action_boxes(tree) -> list:
+    """Membership, donation and subscription boxes that no class names: the <div>,
+    <section> or <aside> around a link or button asking the reader to become a member,
+    donate or subscribe, when it is short (a title, a line or paragraph of pitch, the
+    button) and so cannot be the story holding such a link."""
+    boxes = []
+    for action in tree.iter("a", "button"):
+        if not _CALL_TO_ACTION.match(_text(action)):
+            continue
+        box = next((el for el in action.iterancestors() if el.tag in _BOX_TAGS), None)
+        if box is None or box in boxes or len(_text(box).split()) > _CALL_TO_ACTION_BOX_WORDS:
+            continue
+        prose = [el for el in box.iter() if isinstance(el.tag, str) and el.tag in _BLOCK_HTML
+                 and _is_prose(_own_text(el))]
+        if len(prose) <= 1:
+            boxes.append(box)
+    return boxes
 
 
 class PageShape(NamedTuple):
@@ -610,15 +773,71 @@ def story_paragraphs(tree, headline: str | None, url: str | None = None) -> list
     """The story's paragraphs in order, from trafilatura's main text of the pruned page.
     <br> splits a paragraph; list items and table rows are paragraphs of their own.
     Dropped: headings (the headline, kicker and standfirst above the story, and the
-    subheadings in it, which the wire corpus counts as chrome), furniture lines, and
-    paragraphs without a letter or digit ("___")."""
+    subheadings in it, which the wire corpus counts as chrome), furniture lines,
+    paragraphs without a letter or digit ("___"), and the short lines at either end
+    that are not the story block's (see _trim_to_story_block)."""
     body = main_text(tree, url)
     if body is None:
         return []
     headline = _fold(headline or "")
-    return [line for tag, line in _block_lines(body)
-            if tag != "head" and _HAS_LETTER_OR_DIGIT.search(line) and _fold(line) != headline
-            and not _is_furniture(line)]
+    lines = [line for tag, line in _block_lines(body)
+             if tag != "head" and _HAS_LETTER_OR_DIGIT.search(line) and _fold(line) != headline
+             and not _is_furniture(line)]
+    block = story_block(tree)
+    return _trim_to_story_block(block, lines) if block is not None else lines
+
+
+def story_block(tree):
+    """The element holding the story: the smallest one that holds 80% of the page's
+    prose (prose lines and 1000+ character runs of text, outside navigation, headers,
+    footers and asides), found by going down from <body> to the child holding that
+    much. A single paragraph is no story block (a story may put most of its words in
+    one long paragraph); a <div> of several prose lines between <br>s is. None on a
+    page without prose."""
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    prose, holds_story = {}, {}
+
+    def measure(el) -> int:
+        inner = sum(measure(child) for child in el if isinstance(child.tag, str) and child.tag not in _OUTSIDE_STORY)
+        own = [line for line in (_own_text_lines(el) if el.tag in _BLOCK_HTML else [])
+               if len(line) >= _STORY_BLOCK_CHARS or _is_prose(line)]
+        prose[el] = inner + sum(map(len, own))
+        holds_story[el] = inner > 0 or len(own) > 1
+        return prose[el]
+
+    total = measure(body)
+    if not total:
+        return None
+    block = body
+    while True:
+        best = max((child for child in block if holds_story.get(child)), key=prose.get, default=None)
+        if best is None or prose[best] < _STORY_BLOCK_SHARE * total:
+            return block
+        block = best
+
+
+def _trim_to_story_block(block, lines: list[str]) -> list[str]:
+    """trafilatura's lines without the short lines before and after the story block's:
+    on an old layout of tables or bare <div>s it takes the whole page, top bar, menu,
+    ticker, weather box and tag list included. A prose or long line ends the trimming
+    (the block may be a list of other stories' teasers that outweighs a short story),
+    and the lines stay as they are when the block's would be less than half the text."""
+    text = _compact(_text(block))
+
+    def outside(line: str) -> bool:
+        return (len(line.split()) <= _SHORT_LINE_WORDS and not _is_prose(line)
+                and not all(_compact(part) in text for part in line.split(" | ")))
+
+    first = next((i for i, line in enumerate(lines) if not outside(line)), len(lines))
+    last = next((i for i in range(len(lines), first, -1) if not outside(lines[i - 1])), first)
+    kept = lines[first:last]
+    return kept if sum(map(len, kept)) >= _STORY_BLOCK_KEEPS * sum(map(len, lines)) else lines
+
+
+def _compact(text: str) -> str:
+    """Text for finding one in another whatever the spacing: folded, without spaces."""
+    return "".join(_fold(text).split())
 
 
 def main_text(tree, url: str | None = None):
@@ -667,7 +886,7 @@ def _split_lines(pieces: list[str]) -> list[str]:
 
 def _is_furniture(line: str) -> bool:
     return bool(_CHROME_LINE.match(line)
-                or len(line.split()) <= _FURNITURE_LINE_WORDS and _FURNITURE_LINE.search(line))
+                or len(line.split()) <= _SHORT_LINE_WORDS and _FURNITURE_LINE.search(line))
 
 
 # --- Not an article ------------------------------------------------------------------
