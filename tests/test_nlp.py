@@ -47,6 +47,43 @@ def test_gold_figures_on_dev_and_seeds_meet_the_targets():
     assert figures["entity_leaks"] == 0
 
 
+def speakers(article: dict) -> list[tuple[str, str]]:
+    return [(q["text"][:30], q["speaker"]) for q in article["quotes"] if q["kind"] != "indirect"]
+
+
+def test_speakers_are_full_names_after_titles_and_honorifics_with_the_model():
+    body = ("SINGAPORE – Hawker centres in Toa Payoh will trial cashless payment kiosks from May, the Housing "
+            "Board said on Tuesday.\n\n"
+            "“Older customers still prefer cash, so we will keep both options,” said Minister of State for "
+            "Manpower and Home Affairs Koh Pei Shan during a visit to a market on Tuesday.\n\n"
+            "Madam Ng Soo Hwa, 66, who sells kaya toast there, said she was worried about fees.\n\n"
+            "“I earn very little per cup of coffee. If the bank takes a cut, what is left?” said Madam Ng.\n\n"
+            "Assistant Professor Lau Chee Keong of the Singapore Management University said: “Small merchants "
+            "need fee caps written into the contract.”")
+    article = {"body": body, "language": "en"}
+    annotate(article, model("en")(body), 200_000)
+    assert speakers(article) == [("Older customers still prefer c", "Koh Pei Shan"),
+                                 ("I earn very little per cup of ", "Ng Soo Hwa"),
+                                 ("Small merchants need fee caps ", "Lau Chee Keong")]
+    assert {"Koh Pei Shan", "Ng Soo Hwa", "Lau Chee Keong"} <= {
+        e["name"] for e in article["entities"] if e["label"] == "PERSON"}
+
+
+def test_spanish_titles_give_the_person_and_surnames_the_full_name_with_the_model():
+    body = ("Buenos Aires, 3 mar (EFE).- La pesca de calamar se reducirá un 15 % esta temporada.\n\n"
+            "«No es una crisis, pero hay que ser prudentes», afirmó el secretario de Agricultura, Ganadería y "
+            "Pesca, Martín Olmedo, en una rueda de prensa.\n\n"
+            "La bióloga del CONICET Lucía Ferreyra advirtió que la especie está «bajo presión».\n\n"
+            "«Los juveniles no llegan a reproducirse», dijo Ferreyra a EFE.")
+    article = {"body": body, "language": "es",
+               "dateline": {"raw": "Buenos Aires, 3 mar (EFE).-", "city": "Buenos Aires", "agency": "EFE"}}
+    annotate(article, model("es")(body), 200_000)
+    assert speakers(article) == [("No es una crisis, pero hay que", "Martín Olmedo"),
+                                 ("bajo presión", "Lucía Ferreyra"),
+                                 ("Los juveniles no llegan a repr", "Lucía Ferreyra")]
+    assert {e["name"] for e in article["entities"] if e["label"] == "PERSON"} == {"Martín Olmedo", "Lucía Ferreyra"}
+
+
 # -- Beam ----------------------------------------------------------------------------------------
 
 def _articles() -> list[dict]:

@@ -132,6 +132,12 @@ def test_organisation_can_speak():
     assert pairs(quotes(body, ("Nordwind Energy", "ORG"))) == [("the ruling ignores the evidence.", "Nordwind Energy")]
 
 
+def test_a_second_fragment_in_a_reported_sentence_is_speech_too():
+    body = "Le maire, Paul Girard, a jugé la décision « absurde » alors que « rien n'est prêt » dans la ville."
+    assert pairs(quotes(body, ("Paul Girard", "PERSON"), language="fr")) == [
+        ("absurde", "Paul Girard"), ("rien n'est prêt", "Paul Girard")]
+
+
 # -- speakers -------------------------------------------------------------------------------------
 
 def test_surname_and_pronoun_resolve_to_the_canonical_full_name():
@@ -180,6 +186,34 @@ def test_indirect_speech_is_reported_with_its_speaker():
     assert [(q["text"], q["speaker"], q["kind"]) for q in found] == \
         [("the rate cut would come in June", "Erik Lund", "indirect")]
     assert body[found[0]["start"]:found[0]["end"]] == found[0]["text"]
+
+
+def test_the_person_wins_over_the_organisation_in_their_appositive():
+    body = ('Ana Ruiz, a sociologist at the Complutense University, called the plan "too little, too late".\n\n'
+            'Kenji Mori, a director of the Japan Nursing Association, described it as "a useful start" on Monday.')
+    assert pairs(quotes(body, ("Ana Ruiz", "PERSON"), ("Complutense University", "ORG"), ("Kenji Mori", "PERSON"),
+                        ("Japan Nursing Association", "ORG"))) == [
+        ("too little, too late", "Ana Ruiz"), ("a useful start", "Kenji Mori")]
+
+
+def test_the_subject_noun_still_speaks_without_an_appositive():
+    body = ('The Japan Nursing Association welcomed the plan. The association called it "a useful start".')
+    assert pairs(quotes(body, ("Japan Nursing Association", "ORG"))) == [
+        ("a useful start", "Japan Nursing Association")]
+
+
+def test_speaker_after_a_long_title():
+    body = ('"We will keep hawker food affordable," said Minister of State for Trade and Industry Chua Mei Ling '
+            "during a visit to Jurong on Friday.")
+    assert pairs(quotes(body, ("Chua Mei Ling", "PERSON"), ("Jurong", "GPE"))) == [
+        ("We will keep hawker food affordable,", "Chua Mei Ling")]
+
+
+def test_named_person_in_apposition_to_a_title_wins_over_the_organisation_in_it():
+    body = ("«No habrá despidos», afirmó el presidente de la Cámara Minera del Sur, Pablo Quiroga, "
+            "en una rueda de prensa.")
+    assert pairs(quotes(body, ("Cámara Minera del Sur", "ORG"), ("Pablo Quiroga", "PERSON"), language="es")) == [
+        ("No habrá despidos", "Pablo Quiroga")]
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -184,6 +184,12 @@ _NAMING = re.compile(r"(?:\b(?:known as|dubbed|nicknamed|so-called|titled|entitl
 _SMALL_WORDS = frozenset("of the and a an in on for to at by with de del la las los el y le les "
                          "des du et".split())
 _SPEAKER_LABELS = ("PERSON", "ORG")
+# A title between a reporting verb and the name of its speaker, however long: "said
+# Minister of State for Trade and Industry Chua Mei Ling", "afirmó el secretario de
+# Agricultura, Ganadería y Pesca, Martín Olmedo".
+_TITLE_RUN = re.compile(
+    r"(?:\s+(?:the|el|la|los|las|le|les)\b)?(?:\s+[a-zà-ÿ\-]+)?"
+    r"(?:,?\s+[A-ZÀ-Þ][\w'’\-.]*|\s+(?:(?:of|for|and|the|de|del|la|las|los|y|e|du|des)(?!\w)|&))+")
 
 
 @dataclass
@@ -463,9 +469,10 @@ def _classify(text: _Text, q: _Quote, previous: _Quote | None, following: _Quote
     q.kind = "partial"
     if _NAMING.search(lead):
         return False
-    # A fragment is speech only when its sentence reports someone's words.
+    # A fragment is speech only when its sentence reports someone's words, before an
+    # earlier fragment too: a jugé la décision « absurde » alors que « rien n'est prêt »
     after_end = _after_context(text, q, following)[1] if q.closer is not None else q.end
-    return bool(_cues(text, b_start, q.opener) or _cues(text, q.end, after_end))
+    return bool(_cues(text, _sentence_bounds(text, q.opener)[0], q.opener) or _cues(text, q.end, after_end))
 
 
 def _is_title(words: list[str]) -> bool:
@@ -622,7 +629,11 @@ def _slot(text: _Text, start: int, end: int, cue: tuple[int, int, bool],
             shared.cue, shared.position = found.cue, found.position
         return shared
     reference = _reference(text, core[-4:])
-    if reference and core[-1][0].split("-")[-1] == reference[0]:    # "she said", "the minister said"
+    # "she said", "the minister said"; not "X, a sociologist at the university, called":
+    # a noun closing an appositive is not the subject,
+    # nor "X of the Singapore Management University said": a noun in a name is no reference
+    if reference and core[-1][0].split("-")[-1] == reference[0] and "," not in text.masked[core[-1][2]:c_start] \
+            and not _in_mention(text, core[-1][1]):
         role = _indefinite_subject(text, c_start) if reference[1] == "person" else None
         return _refer(found, (role, "person", False) if role else reference)
     if core and not found.cue.endswith("ing") and _unnamed_subject(text, lead, c_start):
@@ -640,8 +651,11 @@ def _slot(text: _Text, start: int, end: int, cue: tuple[int, int, bool],
         return _refer(found, reference)
     if not after_quote or core:
         return None
-    # ', said Jane Doe, a nurse' / ', added the minister' / ', a déclaré la ministre, X,'
-    mention = _named(_mentions_in(text, c_end, following[7][2] if len(following) > 7 else end))
+    # ', said Jane Doe, a nurse' / ', added the minister' / ', a déclaré la ministre, X,' /
+    # ', said Minister of State for Trade and Industry Chua Mei Ling'
+    window = following[7][2] if len(following) > 7 else end
+    title = _TITLE_RUN.match(text.masked, c_end, end)
+    mention = _named(_mentions_in(text, c_end, max(window, title.end() if title else 0)))
     if mention:
         return _name(found, mention)
     reference = _reference(text, following[:4])
