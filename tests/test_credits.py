@@ -4,7 +4,7 @@ from hypothesis import given, strategies as st
 
 from transforms.text.credits import (ROLES, agency_name, byline_agency, extract_credits, is_person_name,
                                      natural_case, parse_byline, parse_contact_block, parse_contributor_line,
-                                     parse_role_line)
+                                     parse_label_line, parse_role_line)
 
 
 def credits(*pairs):
@@ -29,6 +29,31 @@ def credits(*pairs):
 ])
 def test_role_lines(line, expected):
     assert parse_role_line(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Edited by: Martin Kübler", credits(("editing", "Martin Kübler"))),          # DW
+    ("Edited by Priya Raman", credits(("editing", "Priya Raman"))),
+])
+def test_edited_by_lines(line, expected):
+    assert parse_role_line(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Editor: Wang Xiaoyu", credits(("editing", "Wang Xiaoyu"))),                  # Xinhua
+    ("[Editor: Li Hongmei]", credits(("editing", "Li Hongmei"))),
+    ("Responsible editor: Zhou Jing", credits(("editing", "Zhou Jing"))),
+    ("Editors: Liu Yang and Chen Meiling", credits(("editing", "Liu Yang"), ("editing", "Chen Meiling"))),
+    ("Reporters: Tomás Ibarra, Lucía Pérez", credits(("reporting", "Tomás Ibarra"), ("reporting", "Lucía Pérez"))),
+    ("Writer: Amara Okafor | Source: Xinhua", credits(("writing", "Amara Okafor"))),
+    ("Reporter: Is that a promise, minister?", None),                           # a transcript, not a credit
+    ("Reporter: Yes.", None),
+    ("Editor: The Editorial Board", None),
+    ("Editor’s note: This story has been updated.", None),
+    ("The editor: a profile of Jane Doe", None),
+])
+def test_label_lines(line, expected):
+    assert parse_label_line(line) == expected
 
 
 @pytest.mark.parametrize("line, role, names", [
@@ -91,12 +116,24 @@ def test_prose_is_no_credit_line(line):
     ("By Jean-Pierre DUPONT and Ana de la Cruz", ["Jean-Pierre Dupont", "Ana de la Cruz"]),
     ("Jane Doe | Reuters", ["Jane Doe"]),
     ("Dana Whitfield@danawhitfieldtv", ["Dana Whitfield"]),
+    # Bare-name byline lines next to the stamp (DW, Times of India, Arab News, Yahoo), SCMP's follow button.
+    ("Jana Krüger", ["Jana Krüger"]),
+    ("Rohit Deshmukh", ["Rohit Deshmukh"]),
+    ("Lama Al-Dossary", ["Lama Al-Dossary"]),
+    ("Valentina Ortúzar", ["Valentina Ortúzar"]),
+    ("Natalie Kwok + FOLLOW", ["Natalie Kwok"]),
+    ("Natalie Kwok+ Follow", ["Natalie Kwok"]),
+    ("By Ng Wei Ling Senior Correspondent", ["Ng Wei Ling"]),                    # a title without a comma
+    ("Jordan Whitlock, The Canadian Press", ["Jordan Whitlock"]),
     ("Story by AFP", []),
     ("Text by: FRANCE 24", []),
     ("By Reuters", []),
     ("By Al Jazeera Staff", []),
     ("By the time the vote came, lawmakers had left", None),
     ("Reuters", None),
+    # A bare outlet name is no byline.
+    ("Kyiv Independent", None), ("The Hindu", None), ("Deutsche Welle", None), ("Le Monde", None),
+    ("South China Morning Post", None), ("TNN", None), ("+ FOLLOW", None),
     ("", None),
 ])
 def test_bylines(line, expected):
@@ -161,6 +198,17 @@ def test_metadata_authors_stand_in_only_for_a_missing_byline():
     assert extract_credits(body, bylines=["Story by AFP"], authors="AFP")["credits"] == []
 
 
+def test_bare_name_bylines_and_footer_labels_credit_people():
+    story = ["Berlin's largest tenants' association said on Wednesday it would take a test case to court."]
+    out = extract_credits(story + ["Edited by: Martin Kübler"], bylines=["Jana Krüger"])
+    assert out == {"paragraphs": story, "credits": credits(("byline", "Jana Krüger"), ("editing", "Martin Kübler"))}
+    chrome = ["Source: Xinhua", "2025-03-03 18:45:12", "Share", "Editor: Wang Xiaoyu", "Related:"]
+    assert extract_credits(story, chrome=chrome)["credits"] == credits(("editing", "Wang Xiaoyu"))
+    assert extract_credits(story, bylines=["Natalie Kwok + FOLLOW"])["credits"] == credits(("byline", "Natalie Kwok"))
+    assert extract_credits(story, bylines=["Arab News"], authors="Lama Al-Dossary")["credits"] == credits(
+        ("byline", "Lama Al-Dossary"))
+
+
 def test_the_first_chrome_byline_stands_in_for_missing_byline_lines():
     chrome = ["Small Business", "Published Tue, Mar 11 20259:42 AM EDT", "Dana Whitfield@danawhitfieldtv",
               "Share", "By Someone Else"]
@@ -182,6 +230,19 @@ def test_agency_credited_instead_of_a_person():
     assert byline_agency(chrome=["Megan Jelinger | Bloomberg | Getty Images"]) is None   # a photo credit
 
 
+@pytest.mark.parametrize("bylines, authors, agency", [
+    ((), "Jordan Whitlock, The Canadian Press", "The Canadian Press"),   # CBC running CP copy
+    (["By Marie Tremblay, Canadian Press"], None, "The Canadian Press"),
+    (["By Euronews with AFP"], None, "AFP"),
+    (["By Rahul Mehta | PTI"], None, "PTI"),
+    ((), "Siti Aminah; Bernama", "Bernama"),
+    (["By Mercy Juma, BBC News, Nairobi"], "Mercy Juma", None),
+    (["By Jane Doe and John Roe"], None, None),
+])
+def test_agency_in_a_part_of_the_byline_or_author(bylines, authors, agency):
+    assert byline_agency(bylines, authors) == agency
+
+
 def test_a_credit_line_with_no_names_goes_and_credits_nobody():
     out = extract_credits(["The story.", "Reporting by Reuters staff; Editing by the Bengaluru newsroom"])
     assert out == {"paragraphs": ["The story."], "credits": []}
@@ -198,6 +259,6 @@ def test_extract_credits_never_raises_and_only_removes(paragraphs, bylines, auth
 
 @given(st.text(max_size=200))
 def test_line_parsers_never_raise(text):
-    for parse in (parse_role_line, parse_contributor_line, parse_byline):
+    for parse in (parse_role_line, parse_contributor_line, parse_label_line, parse_byline):
         result = parse(text)
         assert result is None or isinstance(result, list)

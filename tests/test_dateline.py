@@ -2,6 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
+from transforms.text.credits import WIRE_AGENCIES
 from transforms.text.dateline import find_dateline, parse_dateline
 from transforms.text.places import load_gazetteer
 
@@ -34,6 +35,12 @@ def gazetteer():
     ("New Delhi, Jan 8 (PTI) The Union Cabinet", "New Delhi, Jan 8 (PTI)", "New Delhi", "PTI", [], 1, 8),
     ("Berlin (dpa) - Die Bundesregierung", "Berlin (dpa) -", "Berlin", "dpa", [], None, None),
     ("  MEXICO CITY (AP) — Mexico City authorities", "MEXICO CITY (AP) —", "MEXICO CITY", "AP", [], None, None),
+    # Kyodo style: a known wire service's bare name between the date and the dash.
+    ("TOKYO, Feb. 20 Kyodo - Japan's health ministry", "TOKYO, Feb. 20 Kyodo -", "TOKYO", "Kyodo", [], 2, 20),
+    ("OSAKA, March 9 Kyodo News - Police", "OSAKA, March 9 Kyodo News -", "OSAKA", "Kyodo", [], 3, 9),
+    ("SEOUL, March 4 Yonhap -- South Korea's", "SEOUL, March 4 Yonhap --", "SEOUL", "Yonhap", [], 3, 4),
+    ("ANKARA, 12 March Anadolu Agency — Turkey's", "ANKARA, 12 March Anadolu Agency —", "ANKARA", "Anadolu", [],
+     3, 12),
 ])
 def test_dateline_families(paragraph, raw, city, agency, regions, month, day):
     dateline = parse_dateline(paragraph)
@@ -57,6 +64,10 @@ def test_dateline_families(paragraph, raw, city, agency, regions, month, day):
     ("HARLAN, Ky. (AP) — Coal miners", "HARLAN", "US"),
     ("Madrid, 9 ene (EFE).- El Consejo", "Madrid", "ES"),
     ("Chibayish, Iraq – For three generations", "Chibayish", "IQ"),   # unknown town, known country
+    ("TOKYO, Feb. 20 Kyodo - Japan's health ministry", "TOKYO", "JP"),
+    ("MUMBAI: 12 people were injured when", "MUMBAI", "IN"),          # a story may open with a number
+    ("RIYADH: “Delivery is now part of daily life,”", "RIYADH", "SA"),
+    ("OTTAWA —", "OTTAWA", "CA"),                                      # a dateline on a line of its own
 ])
 def test_dateline_country_with_gazetteer(gazetteer, paragraph, city, country):
     dateline = parse_dateline(paragraph, gazetteer)
@@ -74,6 +85,11 @@ def test_dateline_country_with_gazetteer(gazetteer, paragraph, city, country):
     "The European Commission proposed on Tuesday to cut quotas.",
     "“We cannot stand by,” Commission spokesperson Katrien Vandermeulen said.",
     "Apple (AAPL) shares rose 2%",
+    "Jos: 24°C, Sunny",                                  # a weather widget, not a dateline
+    "London: +2.3% | Tokyo: -0.4%",
+    "Paris: see our guide to the city",
+    "Sources told Reuters - the talks were over.",
+    "LONDON, March 5 Reuters said - the talks were over.",
     "",
 ])
 def test_lines_that_are_not_datelines_stay_body(gazetteer, paragraph):
@@ -121,3 +137,15 @@ def test_composed_datelines_parse_back_to_their_parts(city, date, agency, separa
     dateline = parse_dateline(paragraph)
     assert (dateline["raw"], dateline["city"], dateline["agency"]) == (raw, city, agency)
     assert paragraph[dateline["city_start"]:dateline["city_end"]] == city
+
+
+_WIRE_SERVICES = st.sampled_from([(agency, alias) for agency, aliases in WIRE_AGENCIES.items() for alias in aliases])
+
+
+@given(_CITIES, st.sampled_from([", March 5", ", Jan. 8", ", 9 ene"]), _WIRE_SERVICES, _SEPARATORS,
+       st.text(max_size=40))
+def test_composed_bare_agency_datelines_parse_back_to_their_parts(city, date, wire_service, separator, story):
+    agency, alias = wire_service
+    raw = f"{city}{date} {alias}{separator}"
+    dateline = parse_dateline(f"{raw} The {story}")
+    assert (dateline["raw"], dateline["city"], dateline["agency"]) == (raw, city, agency)

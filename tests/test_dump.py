@@ -122,6 +122,63 @@ def test_question_headline():
     assert out["paragraphs"][0].startswith("WASHINGTON (Reuters) - Federal Reserve")
 
 
+STORY = ("LONDON (Reuters) - The bank raised its main rate on Thursday, its first rise in two years.\n\n"
+         "Markets had priced in a cut by June, traders said.\n\n"
+         "The pound rose half a cent against the dollar after the decision.\n")
+
+
+@pytest.mark.parametrize("header,bylines", [
+    # Yahoo: the author's name over the stamp and reading time.
+    ("Bank of England raises rates for the first time in two years\n\nJane Roe\n"
+     "Tue, April 1, 2025 at 9:05 AM GMT·3-min read\n", ["Jane Roe"]),
+    # The name between two stamps, a button below.
+    ("Bank of England raises rates for the first time in two years\nShort Url\nhttps://example.news/4m7vx\n"
+     "Updated 06 April 2025\nAmina Al-Farsi\nApril 06, 2025 21:47\nFollow\n", ["Amina Al-Farsi"]),
+    # The name over a follow button and the stamp; two authors.
+    ("Bank of England raises rates for the first time in two years\nAna Ruiz and Tom Hale\n+ FOLLOW\n"
+     "Published: 8:30pm, 14 Mar 2025\n", ["Ana Ruiz and Tom Hale"]),
+    # A job title is no name; a section label above the title is no author.
+    ("Bank of England raises rates for the first time in two years\nSenior Reporter\n"
+     "Published: 8:30pm, 14 Mar 2025\n", []),
+    ("Middle East\nMarch 5, 2025\nBank of England raises rates for the first time in two years\n", []),
+])
+def test_a_name_beside_the_stamp_is_a_byline(header, bylines):
+    out = clean_text_dump(header + "\n" + STORY)
+    assert out["headline"] == "Bank of England raises rates for the first time in two years"
+    assert out["meta"]["bylines"] == bylines
+    assert out["paragraphs"][0].startswith("LONDON (Reuters) - The bank raised")
+
+
+def test_a_short_title_case_headline_over_its_stamp_stays_the_headline():
+    out = clean_text_dump("Rates Rise Again\nUpdated 9:30 AM EST, March 5, 2025\n\n" + STORY)
+    assert out["headline"] == "Rates Rise Again" and out["meta"]["bylines"] == []
+
+
+def test_title_in_a_nav_block_right_above_the_byline():
+    """A page copied without blank lines: the title sits in the nav's block; a tagline
+    there, far from the byline, is not taken for it."""
+    nav = "Home\nBreaking news and analysis since 1921\nWorld\nBusiness\nSport\nCulture\nOpinion\nVideo\nBusiness\n"
+    out = clean_text_dump(nav + "Bank of England raises rates for the first time in two years\nJane Roe\n"
+                          "Updated 9:30 AM GMT, March 5, 2025\nShare\n\n" + STORY)
+    assert out["headline"] == "Bank of England raises rates for the first time in two years"
+    assert out["meta"]["bylines"] == ["Jane Roe"]
+    tagline_only = clean_text_dump(nav + "Updated 9:30 AM GMT, March 5, 2025\n\n" + STORY)
+    assert tagline_only["headline"] is None
+
+
+def test_paywall_notice_below_the_story_is_kept_in_meta():
+    teaser = ("Harbour dredging contract goes to Dutch firm after two-year tender\n\n"
+              "The port authority has awarded a 90 million euro dredging contract to a Dutch company. "
+              "Local firms said they were shut out of the tender.\n\n")
+    out = clean_text_dump(teaser + "This article is for subscribers only.\nAlready a subscriber? Log in\n")
+    assert out["meta"]["paywall"] == "This article is for subscribers only."
+    assert out["paragraphs"] == [teaser.split("\n\n")[1]]
+    # A subscription promo between paragraphs stops nothing.
+    promo = clean_text_dump("Headline of the story here\n\n" + STORY.replace(
+        "\n\nMarkets", "\n\nSubscribe to continue reading our coverage\n\nMarkets"))
+    assert promo["meta"]["paywall"] is None and len(promo["paragraphs"]) == 3
+
+
 def test_crlf_and_lf_give_the_same_article():
     text = read_text(DEV / "dev02.txt")
     assert clean_text_dump(text.replace("\n", "\r\n")) == clean_text_dump(text)
@@ -150,6 +207,11 @@ def test_site_chrome_lines_go_but_credit_lines_and_bylines_stay():
     ("Research by Oxford University found that the deal was close.", PROSE),
     ("Reporting by Ana Mano in Sao Paulo and Marcela Ayres in Brasilia; Editing by Nick Zieminski", CREDIT),
     ("Edited by: Anna Schulz", CREDIT),
+    ("Editor: Zhou Lina", CREDIT),
+    ("(Web editor: Zhou Lina, Gao Fei)", CREDIT),
+    ("Reporters: Ana Ruiz and Tom Hale", CREDIT),
+    ("Contributing: Ana Ruiz, Tom Hale", CREDIT),
+    ("Editor: the board said it would appeal.", PROSE),
     ("Copyright law in the EU requires platforms to pay publishers.", PROSE),
     ("Copyright© 2025, THG PUBLISHING PVT LTD. or its affiliated companies. All rights reserved.", COPYRIGHT),
     ("Updated 3:14 PM GMT+1, March 4, 2025", DATE),
@@ -157,6 +219,7 @@ def test_site_chrome_lines_go_but_credit_lines_and_bylines_stay():
     ("Published On 5 Mar 20255 Mar 2025", DATE),
     ("Thu 20 Mar 2025 12.00 GMT", DATE),
     ("Read Time: 3 mins", DATE),
+    ("04/02/2025April 2, 2025", DATE),
     ("2 hours ago", DATE),
     ("+2.14%", SHORT),
     ("© 2025 Reuters. All rights reserved", COPYRIGHT),
@@ -170,6 +233,24 @@ def test_site_chrome_lines_go_but_credit_lines_and_bylines_stay():
     ("https://example.org/story", CHROME),
     ("(With inputs from PTI)", CHROME),
     ("Share", CHROME),
+    ("Font Size", CHROME),
+    ("This report by The Atlantic Wire was first published April 1, 2025.", CHROME),
+    ("This story was produced in partnership with the Pulitzer Center.", CHROME),
+    ("This article is part of a series on water shortages.", CHROME),
+    ("A version of this article appears in print on April 2, 2025, Section B, Page 3.", CHROME),
+    ("A version of the plan was approved by parliament last year.", PROSE),
+    ("This report was published by the UN on Tuesday and warns of famine.", PROSE),
+    ("Got a news tip? Send it to our newsroom and we will look into it.", CHROME),
+    ("Do you have questions about the rent cap? Get the answers in our weekly explainer.", CHROME),
+    ("Do you think the plan will work? Many residents doubt it.", PROSE),
+    ("Subscribe to continue reading", CHROME),
+    ("This article is for subscribers only.", CHROME),
+    ("Already a subscriber? Log in", CHROME),
+    ("Unlock this article", CHROME),
+    ("Create a free account to keep reading", CHROME),
+    ("You have reached your limit of free articles this month.", CHROME),
+    ("He is already a member of the party.", PROSE),
+    ("Farmers must register to keep their subsidies.", PROSE),
     ("\u201cSomething went wrong in the cockpit long before the engines failed,\u201d the investigator said.", PROSE),
     ("The board said the app would be free for students.", PROSE),
     ("Fact Check", SHORT),
@@ -204,7 +285,8 @@ def test_leading_chrome_names_the_template_not_the_story():
 
 def test_empty_and_chrome_only_dumps():
     assert clean_text_dump("") == {"headline": None, "paragraphs": [], "captions": [],
-                                   "meta": {"bylines": [], "chrome": [], "date_lines": [], "description": None}}
+                                   "meta": {"bylines": [], "chrome": [], "date_lines": [], "description": None,
+                                            "paywall": None}}
     out = clean_text_dump("Menu\nWorld\nShare\n\n© 2025 Example News")
     assert out["paragraphs"] == [] and out["meta"]["chrome"][-1] == "© 2025 Example News"
 

@@ -7,7 +7,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from transforms.enrich import EnrichArticles, enrich_article
-from transforms.schema import empty_row
+from transforms.schema import empty_row, partition_values
 from transforms.text.places import load_gazetteer
 
 UTC = dt.timezone.utc
@@ -111,6 +111,91 @@ def test_an_unparsable_metadata_date_is_counted_and_gives_nothing(gazetteer):
                                            published="yesterday evening"), gazetteer)
     assert out["published_at"] is None
     assert "date_unparsed" in problems and "country_missing" in problems
+
+
+def test_the_local_publication_date_is_kept_beside_the_utc_instant(gazetteer):   # The Straits Times
+    out, _ = enrich_article(article(
+        ["SINGAPORE – Diners at 40 hawker centres will be able to buy meals for $3 or less from April, as the "
+         "National Environment Agency expands a budget-meal scheme piloted at two centres in 2024."],
+        published="2025-03-05T06:00:00+08:00", date_lines=["Published Mar 05, 2025, 06:00 AM"]), gazetteer)
+    assert out["published_at"] == dt.datetime(2025, 3, 4, 22, 0, tzinfo=UTC)
+    assert out["local_date"] == "2025-03-05"
+    assert partition_values(out["published_at"], out["country"], out["local_date"]) == ("2025-03-05", "SG")
+    assert partition_values(out["published_at"], out["country"]) == ("2025-03-04", "SG")   # what UTC alone gives
+
+
+@pytest.mark.parametrize("meta, instant, local_date", [
+    ({"date_lines": ["Published 12:40 AM HKT, Fri March 14, 2025"]}, dt.datetime(2025, 3, 13, 16, 40, tzinfo=UTC),
+     "2025-03-14"),
+    ({"date_lines": ["TNN | Updated: Feb 26, 2025, 01:15 IST"]}, dt.datetime(2025, 2, 25, 19, 45, tzinfo=UTC),
+     "2025-02-26"),
+    ({"published": "Wed, 05 Mar 2025 21:40:00 -0500"}, dt.datetime(2025, 3, 6, 2, 40, tzinfo=UTC), "2025-03-05"),
+    ({"published": "1739307913000"}, dt.datetime(2025, 2, 11, 21, 5, 13, tzinfo=UTC), None),
+])
+def test_local_date_of_each_kind_of_source(gazetteer, meta, instant, local_date):
+    out, _ = enrich_article(article(["Story text that is long enough to read as English prose, or so we hope."],
+                                    **meta), gazetteer)
+    assert (out["published_at"], out["local_date"]) == (instant, local_date)
+
+
+def test_kyodo_record(gazetteer):   # a bare agency before the dash, a +09:00 timestamp
+    story = ["TOKYO, Feb. 20 Kyodo - Japan's health ministry will sharply increase subsidies for doctors who move "
+             "to rural areas with too few physicians, a ministry official said Thursday."]
+    out, _ = enrich_article(article(story, published="2025-02-20T08:37:00+09:00",
+                                    url="https://english.kyodonews.net/news/2025/02/x.html"), gazetteer)
+    assert out["dateline"] == {"raw": "TOKYO, Feb. 20 Kyodo -", "city": "TOKYO", "country": "JP", "agency": "Kyodo"}
+    assert (out["published_at"], out["local_date"]) == (dt.datetime(2025, 2, 19, 23, 37, tzinfo=UTC), "2025-02-20")
+
+
+def test_canadian_press_copy_takes_its_agency_from_the_author_field(gazetteer):   # CBC
+    story = ["OTTAWA — The federal government says it will spend $1.5 billion over five years to help build roads "
+             "and power lines for critical minerals mines."]
+    out, _ = enrich_article(article(story, author="Jordan Whitlock, The Canadian Press",
+                                    published="Wed, 05 Mar 2025 16:12:00 -0500"), gazetteer)
+    assert out["dateline"] == {"raw": "OTTAWA —", "city": "OTTAWA", "country": "CA", "agency": "The Canadian Press"}
+    assert out["credits"] == [{"role": "byline", "name": "Jordan Whitlock"}]
+
+
+def test_story_about_a_state_of_another_country_gets_that_country(gazetteer):   # ABC Australia
+    story = ["Farmers on South Australia's Limestone Coast are selling off breeding stock and trucking in feed from "
+             "interstate after the region recorded its driest 18 months since records began.",
+             "Parts of the region, including Naracoorte and Penola, received less than 60 per cent of their "
+             "average rainfall over the period."]
+    out, _ = enrich_article(article(story, headline="Limestone Coast farmers sell stock as record dry bites",
+                                    bylines=["By Bridget Hanlon"],
+                                    date_lines=["Posted Tue 4 Mar 2025 at 3:31pm, updated Tue 4 Mar 2025 at 5:02pm"]),
+                            gazetteer)
+    assert (out["country"], out["country_source"]) == ("AU", "content")
+    assert (out["local_date"], out["date_source"]) == ("2025-03-04", "chrome-line")
+    assert out["credits"] == [{"role": "byline", "name": "Bridget Hanlon"}]
+
+
+def test_page_byline_glued_stamp_and_footer_credits(gazetteer):   # DW text dump
+    story = ["Berlin's largest tenants' association said on Wednesday it would take a test case to Germany's "
+             "Federal Court of Justice over furnished flats let on short contracts.",
+             "A ruling by the court in Karlsruhe could take more than a year, the association said."]
+    out, _ = enrich_article(article(story + ["Edited by: Martin Kübler"], bylines=["Jana Krüger"],
+                                    date_lines=["03/12/2025March 12, 2025"]), gazetteer)
+    assert out["body"] == "\n\n".join(story)
+    assert out["credits"] == [{"role": "byline", "name": "Jana Krüger"}, {"role": "editing", "name": "Martin Kübler"}]
+    assert (out["published_at"], out["local_date"]) == (dt.datetime(2025, 3, 12, tzinfo=UTC), "2025-03-12")
+    assert (out["country"], out["country_source"]) == ("DE", "content")
+
+
+def test_editor_label_in_the_chrome_credits_the_editor(gazetteer):   # Xinhua
+    out, _ = enrich_article(article(
+        ["BEIJING, March 3 (Xinhua) -- China will expand its consumer goods trade-in program this year."],
+        chrome=["Source: Xinhua", "2025-03-03 18:45:12", "Share", "Editor: Wang Xiaoyu"]), gazetteer)
+    assert out["credits"] == [{"role": "editing", "name": "Wang Xiaoyu"}]
+    assert (out["dateline"]["agency"], out["local_date"]) == ("Xinhua", "2025-03-03")
+
+
+def test_a_weather_widget_is_no_dateline(gazetteer):   # a small paper's page header before the story
+    out, _ = enrich_article(article(
+        ["Jos: 24°C, Sunny", "Published on March 7, 2025",
+         "ABUJA (Reuters) - Nigeria's electricity regulator on Friday ordered distribution companies to cut the "
+         "tariff paid by the country's best-supplied customers by 8%."]), gazetteer)
+    assert out["dateline"] == {"raw": "ABUJA (Reuters) -", "city": "ABUJA", "country": "NG", "agency": "Reuters"}
 
 
 def test_missing_keys_are_tolerated(gazetteer):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEV, SEEDS, load_gold
+from conftest import DATA, DEV, SEEDS, load_gold
 from test_chrome import GAZETTE_CHROME, STORIES, gazette_documents
 from transforms.dead_letters import Rejected
-from transforms.extract import choose_headline, extract_article, extract_parts
+from transforms.extract import choose_headline, extract_article, extract_parts, story_paywall
 from transforms.read import ReadLimits, make_document, read_records
 from transforms.text.dump import normalise_line
 
@@ -68,6 +68,44 @@ def test_too_little_text_is_rejected():
     with pytest.raises(Rejected) as rejected:
         extract_article(doc)
     assert rejected.value.reason == "not-an-article"
+
+
+TEASER = ("Harbour dredging contract goes to Dutch firm after two-year tender\n\n"
+          "The port authority has awarded a 90 million euro contract to deepen the harbour's main channel to a "
+          "Dutch dredging company, ending a tender that ran for two years. Local firms said they had been shut out "
+          "of the process by requirements that only the largest European contractors could meet.\n\n")
+
+
+@pytest.mark.parametrize("notice,first_line", [
+    ("Subscribe to continue reading", "Subscribe to continue reading"),
+    ("This article is for subscribers only.\nAlready a subscriber? Log in", "This article is for subscribers only."),
+    ("Unlock this article\nCreate a free account to keep reading", "Unlock this article"),
+])
+def test_paywalled_teaser_is_rejected(notice, first_line):
+    doc = {**read_documents(DEV / "dev04.txt")[0], "content": TEASER + notice + "\n"}
+    with pytest.raises(Rejected) as rejected:
+        extract_article(doc)
+    assert rejected.value.reason == "not-an-article"
+    assert str(rejected.value) == f"paywall: {first_line!r} over 50 words of teaser"
+
+
+def test_a_whole_story_with_a_subscribe_promo_is_no_paywall():
+    """A short local story with a subscription box between its paragraphs, and a long
+    story with a paywall notice below it, are articles."""
+    local = {**read_documents(DEV / "dev04.txt")[0], "content": (DATA / "dumps" / "localpaper.txt").read_text()}
+    assert extract_article(local)["headline"] == "Council votes to close two libraries despite protests"
+    long_doc = read_documents(DEV / "dev02.txt")[0]
+    long_doc = {**long_doc, "content": long_doc["content"] + "\n\nSubscribe to continue reading\n"}
+    assert len(extract_article(long_doc)["paragraphs"]) == len(extract_article(read_documents(DEV / "dev02.txt")[0])
+                                                                 ["paragraphs"])
+
+
+def test_story_paywall_of_an_html_extract_is_its_last_paragraph():
+    teaser = TEASER.split("\n\n")[1]
+    assert story_paywall({"paragraphs": [teaser, "Unlock this article"], "meta": {}}) == "Unlock this article"
+    assert story_paywall({"paragraphs": ["Unlock this article", teaser], "meta": {}}) is None
+    assert story_paywall({"paragraphs": [teaser], "meta": {"paywall": "Subscribe to continue reading"}}) \
+        == "Subscribe to continue reading"
 
 
 def test_extract_articles_removes_what_the_site_repeats():

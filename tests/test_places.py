@@ -58,6 +58,53 @@ def test_us_states_count_for_the_united_states(gazetteer):
     assert place_mentions(gazetteer, "Georgia and Armenia signed a deal.") == {"GE": 1, "AM": 1}  # countries win
 
 
+def test_names_at_the_end_or_start_of_a_sentence_count(gazetteer):
+    assert place_mentions(gazetteer, "The ship docked in Kenya. Officials said it was late.") == {"KE": 1}
+    assert place_mentions(gazetteer, "Talks ended on Monday. Kenya said no deal was near.") == {"KE": 1}
+    assert place_mentions(gazetteer, "Made in the USA. India bought most of it.") == {"US": 1, "IN": 1}
+    assert place_mentions(gazetteer, "He moved to St. Petersburg Kenya Airways said.") == {}   # "St." abbreviates
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ABC: a story about South Australia names only small towns besides its state.
+    ("Farmers on South Australia's Limestone Coast are selling stock. Naracoorte and Penola had little rain.",
+     {"AU": 1}),
+    ("Growers in New South Wales and Western Australia expect a smaller harvest.", {"AU": 2}),
+    ("Flooding in Tamil Nadu and Andhra Pradesh cut power to thousands of homes.", {"IN": 2}),
+    ("Officials in British Columbia said the wildfire was contained.", {"CA": 1}),
+    # A single-word region counts on its own when the text says what it is.
+    ("Officials in Iwate Prefecture said the clinic had closed.", {"JP": 1}),
+    ("The helicopter crashed in Logar province on Tuesday.", {"AF": 1}),
+    ("Police in the state of Maharashtra said.", {"IN": 1}),
+    # Single-word regions need another sign of their country: the country's name, or a second region.
+    ("Farmers in Ontario and Quebec face new tariffs.", {"CA": 2}),
+    ("Farmers in Ontario face tariffs, Canada's trade minister said.", {"CA": 2}),
+    ("The plant in Maharashtra is India's largest.", {"IN": 2}),
+    ("The plant in Maharashtra is the largest.", {}),
+    ("Brewers in Bavaria, like the rest of Germany, raised prices.", {"DE": 2}),
+    ("Farmers in Ontario face new tariffs.", {}),
+    # ... and are no region when they open a sentence, name a brand or a person, or are written otherwise.
+    ("Facebook owner Meta said it would cut jobs in the United States.", {"US": 1}),
+    ("Meta Platforms said on Monday that Meta would cut jobs in Colombia.", {"CO": 1}),
+    ("Juan Herrera, the mayor of a town in Panama, said Herrera would run again.", {"PA": 1}),
+    ("Delta said flights to Nigeria would resume.", {"NG": 1}),
+    ("ONTARIO FARMERS WARN OF LOSSES as Canada weighs a response.", {"CA": 1}),
+    ("He lost in Santa Fe, New Mexico, on Sunday.", {"US": 1}),   # a US city, not Argentina's province
+    ("Shipping through the Red Sea fell, Egypt said.", {"EG": 1}),   # generic words name no region
+])
+def test_other_countries_states_and_provinces_count(gazetteer, text, expected):
+    assert place_mentions(gazetteer, text) == expected
+
+
+def test_a_story_about_a_region_gets_its_country(gazetteer):
+    abc = ("Limestone Coast farmers sell stock and truck in feed as record dry bites\n\n"
+           "Farmers on South Australia's Limestone Coast are selling off breeding stock and trucking in feed from "
+           "interstate after the region recorded its driest 18 months since records began. Parts of the region, "
+           "including Naracoorte and Penola, received less than 60 per cent of their average rainfall.")
+    assert content_country(gazetteer, abc, "https://www.abc.net.au/news/rural/2025-03-04/x/105001234") == "AU"
+    assert content_country(gazetteer, abc) == "AU"
+
+
 def test_content_country_ties(gazetteer):
     assert content_country(gazetteer, "Kenya and Uganda signed.", "https://news.example.ug/a") == "UG"
     assert content_country(gazetteer, "Kenya and Uganda signed.", "https://example.com/a") == "KE"

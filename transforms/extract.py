@@ -11,12 +11,15 @@ import apache_beam as beam
 from transforms.chrome import LearnSiteChrome, site_key
 from transforms.dead_letters import Rejected, SplitOutcomes, StageFn
 from transforms.schema import empty_row
-from transforms.text.dump import clean_text_dump, normalise_line
+from transforms.text.dump import clean_text_dump, normalise_line, paywall_notice
 from transforms.text.headline import strip_site_suffix
 from transforms.text.html import extract_html
 
 # Site chrome removing more than half of a document's words is no template (see extract_parts).
 MAX_SITE_CHROME_SHARE = 0.5
+# A paywalled page shows a teaser, a paragraph or two, above its paywall notice; a story
+# this long is whole whatever notice follows it.
+MAX_PAYWALL_TEASER_WORDS = 150
 IDENTITY = ("doc_id", "source_uri", "source_record", "source_format", "source_encoding", "source_compression")
 
 
@@ -60,6 +63,13 @@ def extract_parts(doc: dict, site_chrome: frozenset = frozenset()) -> dict:
     return {**parts, "paragraphs": kept, "meta": meta}
 
 
+def story_paywall(parts: dict) -> str | None:
+    """The paywall notice the story stops at: the dump cleaner's (a notice below the last
+    paragraph), or the HTML extractor's last paragraph. A subscription promo between
+    paragraphs stops nothing."""
+    return parts["meta"].get("paywall") or paywall_notice(parts["paragraphs"][-1:])
+
+
 def choose_headline(doc: dict, parts: dict) -> str | None:
     """For HTML, the page's own headline, else the container's title (a JSONL record's,
     without its " | Site" suffix); for text, that title, else the dump's headline line."""
@@ -79,6 +89,9 @@ def extract_article(doc: dict, min_body_words: int = 40, chrome_by_site: Mapping
     if parts["meta"].get("not_article"):
         raise Rejected("not-an-article", parts["meta"]["not_article"])
     words = _words(parts["paragraphs"])
+    notice = story_paywall(parts)
+    if notice is not None and words < MAX_PAYWALL_TEASER_WORDS:
+        raise Rejected("not-an-article", f"paywall: {notice!r} over {words} words of teaser")
     if words < min_body_words:
         raise Rejected("not-an-article", f"{words} words of article text (minimum {min_body_words})")
     article = empty_row()

@@ -3,7 +3,9 @@
     (Reporting by A, B and C; Additional reporting by D in Kyiv; Writing by E; Editing by F)
     Associated Press writers A and B contributed to this report.
     --With assistance from A.  /  To contact the reporter on this story: A in Jakarta at a@b.net
+    Editor: A  ·  Edited by: A  ·  Reporters: A, B
     By EVELYN MWANGI and DAVID OKORO  ·  By Aoife Brennan, Property Editor  ·  Dana Whitfield@dwhitfield
+    Jana Krüger (a bare name: the page's byline line)  ·  Natalie Kwok + FOLLOW
     Story by AFP  ·  (EFE)  ·  mgr/amg  ·  (With inputs from PTI)
 
 A credit is {"role", "name"} with a person's name in natural case. Agencies, outlets and
@@ -35,6 +37,24 @@ WIRE_AGENCIES = {
     "Yonhap": ("Yonhap", "Yonhap News Agency"),
     "ANSA": ("ANSA",),
     "UPI": ("UPI", "United Press International"),
+    "The Canadian Press": ("The Canadian Press", "Canadian Press", "CP"),
+    "AAP": ("AAP", "Australian Associated Press"),
+    "PA": ("PA", "PA Media", "Press Association"),
+    "Anadolu": ("Anadolu", "Anadolu Agency"),
+    "TASS": ("TASS",),
+    "Interfax": ("Interfax",),
+    "Bernama": ("Bernama",),
+    "Antara": ("Antara",),
+    "Jiji": ("Jiji", "Jiji Press"),
+    "Lusa": ("Lusa",),
+    "Europa Press": ("Europa Press",),
+    "Belga": ("Belga",),
+    "ANP": ("ANP",),
+    "WAM": ("WAM", "Emirates News Agency"),
+    "SPA": ("SPA", "Saudi Press Agency"),
+    "KUNA": ("KUNA", "Kuwait News Agency"),
+    "IRNA": ("IRNA",),
+    "Ukrinform": ("Ukrinform",),
 }
 _AGENCY_OF_NAME = {alias.casefold(): agency for agency, aliases in WIRE_AGENCIES.items() for alias in aliases}
 
@@ -49,6 +69,11 @@ _ROLE_OF_PHRASE = {
     "editing": "editing", "edited": "editing", "compiled": "compiling", "compiling": "compiling",
     "graphics": "graphics", "graphic": "graphics",
 }
+# A role as a label (Xinhua's "Editor: Wang Xiaoyu", "Reporters: A, B"): the names only.
+_ROLE_LABEL = re.compile(
+    r"^(?:(?:web|copy|desk|responsible|chief|managing)\s+)?(?P<label>editor|reporter|writer)s?\s*:\s*(?P<who>.{3,300})$",
+    re.IGNORECASE | re.DOTALL)
+_ROLE_OF_LABEL = {"editor": "editing", "reporter": "reporting", "writer": "writing"}
 # "Associated Press writers A and B contributed to this report." / "... contributed reporting."
 _CONTRIBUTED = re.compile(
     r"^(?P<who>.{3,300}?)\s+contributed(?:\s+(?:reporting|to\s+this\s+(?:report|story|article)))?"
@@ -70,12 +95,16 @@ _EMAIL = re.compile(r"\s*(?:\bat\s+)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _BYLINE_LEAD = re.compile(r"^\s*(?:(?:story|text|words|written|reported|article)\s+)?(?:by|por|par)\b\s*:?\s*",
                           re.IGNORECASE)
 _HANDLE = re.compile(r"\s*@\w+$")   # CNBC: "Dana Whitfield@danawhitfieldtv"
+_FOLLOW_BUTTON = re.compile(r"\s*\+?\s*\bfollow\s*$", re.IGNORECASE)   # SCMP: "Natalie Kwok + FOLLOW"
 _IN_PLACE = re.compile(r"\s+(?:in|from|at)\s+[A-Z].*$", re.DOTALL)
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _HAS_PLACE = re.compile(r"\s(?:in|from|at)\s+[A-Z]")
 _AND = re.compile(r",?\s+and\s+|\s*&\s*")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
 _CHROME_SEPARATOR = re.compile(r"\s+[|·•]\s+")
+# The parts of a byline or author field that may name an agency: "Jordan Whitlock, The
+# Canadian Press", "By Euronews with AFP".
+_CREDIT_PARTS = re.compile(r"\s*(?:[,;|·•&]|\band\b|\bwith\b)\s*", re.IGNORECASE)
 _SEPARATOR_LINE = re.compile(r"^[_\-–—*=~•·\s]{3,}$")
 # Agency sign-offs at the end of a story: "(EFE)", "mgr/amg", "EFE kms/sst", "(With inputs from PTI)".
 _SIGN_OFF = re.compile(
@@ -89,14 +118,20 @@ _NAME_TOKEN = re.compile(
 # Lower-case words inside names: "Ana de la Cruz", "Ursula von der Leyen", "Salman bin Hamad".
 _NAME_PARTICLES = frozenset("de del della der den di da das do dos du la le van von ter ten bin bint ibn al el y e"
                             .split())
+# Words of a job title: "Property Editor", "Senior Correspondent", "Staff Writer".
+_JOB_TITLE_WORDS = frozenset("""
+    desk staff editor editors editorial correspondent correspondents reporter reporters writer writers contributor
+    contributors columnist analyst producer journalist journalists photographer chief senior deputy managing special
+    property political economics business sports health science technology world international national foreign
+    affairs
+""".split())
 # Words that make a byline part an outlet, a desk or a job title, never a person.
-_NOT_PERSON_WORDS = frozenset("""
-    agence agencies agency associated press news newsroom wire wires service services media network bureau
-    desk staff team online digital times post journal herald tribune gazette telegraph magazine television radio
-    tv channel daily weekly editor editors editorial correspondent correspondents reporter reporters writer
-    writers contributor contributors columnist analyst producer journalist journalists photographer chief senior
-    deputy managing special property political economics business sports health science technology world
-    international national foreign affairs bbc cnn cnbc ndtv jazeera france-presse
+_NOT_PERSON_WORDS = _JOB_TITLE_WORDS | frozenset("""
+    agence agencies agency associated press news newsroom wire wires service services media network bureau team
+    online digital times post journal herald tribune gazette telegraph magazine television radio tv channel daily
+    weekly bbc cnn cnbc ndtv jazeera france-presse the independent standard guardian observer mirror express
+    chronicle courier inquirer globe examiner dispatch bulletin sentinel monitor insider economist politico euronews
+    yahoo finance asia welle spiegel zeitung monde figaro país mundo nación corriere repubblica stampa hindu
 """.split()) | frozenset(alias for alias in _AGENCY_OF_NAME if " " not in alias)
 
 
@@ -192,6 +227,18 @@ def parse_role_line(paragraph: str) -> list[dict] | None:
     return credits
 
 
+def parse_label_line(paragraph: str) -> list[dict] | None:
+    """Credits of a label line ("Editor: Wang Xiaoyu", "Reporters: A and B"), or None: a
+    label that names nobody is a transcript's speaker ("Reporter: Is that true?")."""
+    match = _ROLE_LABEL.match(" ".join(paragraph.split()).strip("[]() "))
+    if not match:
+        return None
+    people, clean = _names(match.group("who"))
+    if not people or not clean:
+        return None
+    return [{"role": _ROLE_OF_LABEL[match.group("label").lower()], "name": person} for person in people]
+
+
 def parse_contributor_line(paragraph: str) -> list[dict] | None:
     """Credits of an AP-style line ("Associated Press writer X in Y, Z, contributed to
     this report.", "Contributing: A, B", "--With assistance from A"), [] for one that
@@ -243,11 +290,12 @@ def parse_contact_block(lines, start: int = 0) -> tuple[list[dict], int] | None:
 
 def parse_byline(line: str) -> list[str] | None:
     """People of a byline ("By EVELYN MWANGI and DAVID OKORO", "By Aoife Brennan, Property
-    Editor", "By THABO MOKOENA Associated Press", "Text by: Jane DOE", "Dana Whitfield@dw");
-    [] for an agency or outlet ("Story by AFP", "By Reuters"); None when ``line`` is no byline."""
+    Editor", "By THABO MOKOENA Associated Press", "Text by: Jane DOE", "Dana Whitfield@dw",
+    a bare "Jana Krüger", "Natalie Kwok + FOLLOW"); [] for an agency or outlet ("Story by
+    AFP", "By Reuters"); None when ``line`` is no byline (a bare outlet name among them)."""
     if not line or not isinstance(line, str):
         return None
-    text = " ".join(line.split())
+    text = _FOLLOW_BUTTON.sub("", " ".join(line.split()))
     lead = _BYLINE_LEAD.match(text)
     body = text[lead.end():] if lead else text
     if not body or len(body.split()) > 25:
@@ -257,7 +305,7 @@ def parse_byline(line: str) -> list[str] | None:
         part = _HANDLE.sub("", part).strip(" .")
         if not part:
             continue
-        person = _leading_capitals(part) or part
+        person = _leading_capitals(part) or _name_before_title(part) or part
         if is_person_name(person):
             people.append(natural_case(person))
         elif not _is_outlet_title_or_place(part):
@@ -275,6 +323,18 @@ def _is_outlet_title_or_place(part: str) -> bool:
     return len(words) <= 2 or any(w.lower().strip(".") in _NOT_PERSON_WORDS for w in words)
 
 
+def _name_before_title(part: str) -> str | None:
+    """"Ng Wei Ling" of "Ng Wei Ling Senior Correspondent": a person's name followed by a
+    job title only (an outlet's last word, "South China Morning Post", is no title)."""
+    words = part.split()
+    for end in range(len(words) - 1, 1, -1):
+        if words[end].lower().strip(".") not in _JOB_TITLE_WORDS:
+            break
+        if is_person_name(" ".join(words[:end])):
+            return " ".join(words[:end])
+    return None
+
+
 def _leading_capitals(part: str) -> str | None:
     """"THABO MOKOENA" of "THABO MOKOENA Associated Press": a name in capitals followed by
     words that are not (the outlet or title)."""
@@ -290,13 +350,15 @@ def _leading_capitals(part: str) -> str | None:
 
 def _credit_lines(lines) -> tuple[list[dict], set]:
     """(credits, indices) of the credit lines among ``lines``: role lines, contributor
-    lines and contact blocks."""
+    lines, label lines and contact blocks."""
     credits, found_at = [], set()
     index = 0
     while index < len(lines):
         found = parse_role_line(lines[index])
         if found is None:
             found = parse_contributor_line(lines[index])
+        if found is None:
+            found = parse_label_line(lines[index])
         end = index + 1
         if found is None:
             block = parse_contact_block(lines, index)
@@ -357,11 +419,15 @@ def extract_credits(paragraphs, bylines=(), authors: str | None = None, chrome=(
 
 
 def byline_agency(bylines=(), authors: str | None = None, chrome=()) -> str | None:
-    """The wire service a page credits instead of a person: an agency byline ("Story by
-    AFP"), an agency author ("PTI"), a chrome line that is an agency's name, or one part of
-    the page's dated header line ("India News | Press Trust of India | Updated: ...").
-    Photo credits ("Name | Bloomberg | Getty Images") carry no date and do not count."""
-    candidates = [*(bylines or ()), *((authors or "").split(";") if isinstance(authors, str) else ())]
+    """The wire service a page credits instead of, or beside, a person: an agency byline
+    ("Story by AFP", "By Euronews with AFP"), an agency author ("PTI"), one part of a
+    byline or author ("Jordan Whitlock, The Canadian Press"), a chrome line that is an
+    agency's name, or one part of the page's dated header line ("India News | Press Trust
+    of India | Updated: ..."). Photo credits ("Name | Bloomberg | Getty Images") carry no
+    date and do not count."""
+    credited = [line for line in bylines or () if isinstance(line, str)]
+    credited += authors.split(";") if isinstance(authors, str) else []
+    candidates = [part for line in credited for part in (line, *_CREDIT_PARTS.split(line))]
     for line in chrome or ():
         if not isinstance(line, str):
             continue

