@@ -7,6 +7,7 @@ This module only parses options and wires the stages of transforms/ together.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import logging
@@ -242,8 +243,33 @@ def run(argv: list[str]) -> dict:
     return run_once(options)
 
 
+# glibc malloc settings for this process and the worker processes a local runner starts
+# (they inherit the environment). With the defaults, memory freed by the many threads of
+# a Beam worker stays in per-thread arenas and under a moving mmap threshold, and the
+# resident size keeps what the run ever held. Measured on a 20,000-record JSONL with two
+# workers: peak RSS of the three processes 2,350 MiB with the defaults, 1,892 MiB with
+# two arenas, 1,556 MiB with fixed 128 KiB mmap and trim thresholds as well. A value
+# already in the environment wins.
+# {environment variable: (mallopt parameter number, value)}: M_ARENA_MAX, M_MMAP_THRESHOLD,
+# M_TRIM_THRESHOLD in glibc's malloc.h.
+MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": (-8, 2),
+                   "MALLOC_MMAP_THRESHOLD_": (-3, 128 << 10),
+                   "MALLOC_TRIM_THRESHOLD_": (-1, 128 << 10)}
+
+
+def tune_malloc() -> None:
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):   # not glibc: nothing to tune
+        return
+    for variable, (parameter, default) in MALLOC_SETTINGS.items():
+        value = int(os.environ.setdefault(variable, str(default)))
+        mallopt(parameter, value)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    tune_malloc()
     try:
         options = parse_options(sys.argv[1:] if argv is None else argv)
         manifest = watch(options) if options.view_as(WirebeamOptions).watch else run_once(options)

@@ -33,7 +33,7 @@ class WirebeamOptions(PipelineOptions):
                                  "job graph stays small.")
         parser.add_argument("--max_decompressed_mb", type=int, default=512,
                             help="Refuse a compressed file past this many decompressed MB (gzip bombs).")
-        parser.add_argument("--max_document_mb", type=int, default=64,
+        parser.add_argument("--max_document_mb", type=int, default=16,
                             help="Refuse a whole-file document larger than this many MB.")
         parser.add_argument("--max_record_mb", type=int, default=16,
                             help="Refuse a JSONL line longer than this many MB.")

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.chrome import (LearnSiteChrome, document_lines, html_block_texts, is_site_chrome, site_key,
+from transforms.chrome import (ChromeLines, LearnSiteChrome, document_lines, html_block_texts, is_site_chrome, site_key,
                                site_and_lines)
-from transforms.text.dump import clean_text_dump
+from transforms.text.dump import clean_text_dump, normalise_line
 
 # A fictional outlet's page template. Its footer and promo are sentences no rule can
 # tell from a story's; only their repetition across the site's pages gives them away.
@@ -93,7 +93,15 @@ def test_learn_site_chrome_finds_template_lines_only():
     with TestPipeline() as p:
         documents = p | beam.Create(gazette_documents() + small_site_documents())
         learned = documents | LearnSiteChrome(min_docs=5, min_fraction=0.5)
-        assert_that(learned, equal_to([(GAZETTE, GAZETTE_CHROME)]))
+        assert_that(learned, equal_to([(GAZETTE, ChromeLines.of(GAZETTE_CHROME))]))
+
+
+def test_chrome_lines_answer_for_the_lines_they_were_made_of():
+    chrome = ChromeLines.of(GAZETTE_CHROME)
+    assert len(chrome) == len(GAZETTE_CHROME)
+    assert all(line in chrome for line in GAZETTE_CHROME)
+    assert not any(line in chrome for _, paragraphs in STORIES for line in map(normalise_line, paragraphs))
+    assert None not in chrome and chrome != frozenset(GAZETTE_CHROME)
 
 
 def test_site_chrome_leaves_the_stories_whole():

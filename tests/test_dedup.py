@@ -15,9 +15,10 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from conftest import IN_MEMORY, ROOT
-from transforms.dedup import (DEFAULT_THRESHOLD, MarkNearDuplicates, band_keys, estimated_jaccard,
-                              jump_to_grandparents, lsh_bands, match_bucket, minhash_signature, normalised_words,
-                              order_key, shingles, signature_of, with_duplicate_of)
+from transforms.dedup import (BUCKET_GROUPS, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, MarkNearDuplicates, PackMembers,
+                              attach_first_sketch, band_keys, bucket_members, bucket_pairs, buckets_of_group, doc_ref, estimated_jaccard, jump_to_grandparents, lsh_bands, minhash_signature,
+                              normalised_words, order_key, order_rank, shingles, signature_of, verified_link,
+                              unpack_members, verify_pairs, with_duplicate_of)
 
 UTC = dt.timezone.utc
 
@@ -62,21 +63,30 @@ def test_minhash_estimates_jaccard():
 
 def test_signatures_and_band_keys_are_the_same_in_another_process():
     """Workers are separate processes, each with its own hash seed."""
-    code = ("import json; from transforms.dedup import minhash_signature, band_keys; "
+    code = ("import json; from transforms.dedup import minhash_signature, band_keys, doc_ref; "
             "s = minhash_signature('Wire copy travels far and wide across the world', 16, 3); "
-            "print(json.dumps([s, [[b, k.hex()] for b, k in band_keys(s, 4, 4)]]))")
+            "print(json.dumps([s, band_keys(s, 4, 4), doc_ref('wire-1')]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     signature = minhash_signature("Wire copy travels far and wide across the world", 16, 3)
-    assert json.loads(out.stdout) == [list(signature), [[b, k.hex()] for b, k in band_keys(signature, 4, 4)]]
+    assert json.loads(out.stdout) == [list(signature), band_keys(signature, 4, 4), doc_ref("wire-1")]
 
 
 def test_band_keys_change_with_any_value_of_their_band_only():
     signature = tuple(range(12))
     keys = band_keys(signature, 3, 4)
-    assert [band for band, _ in keys] == [0, 1, 2]
+    assert len(keys) == 3
     changed = band_keys(signature[:5] + (99,) + signature[6:], 3, 4)
     assert [k == c for k, c in zip(keys, changed)] == [True, False, True]
+    assert band_keys(np.asarray(signature, dtype="<u4"), 3, 4) == keys     # packed signatures give the same keys
+
+
+def test_band_keys_and_doc_refs_are_signed_64_bit_ints_and_keys_depend_on_the_band():
+    same_values = band_keys((1, 2, 3, 4) * 3, 3, 4)
+    assert len(set(same_values)) == 3                  # equal values in two bands are two buckets
+    refs = [doc_ref(f"doc-{n}") for n in range(1000)]
+    assert len(set(refs)) == 1000 and doc_ref("doc-1") == refs[1]
+    assert all(-2**63 <= v < 2**63 for v in refs + same_values) and min(refs) < 0 < max(refs)
 
 
 def test_lsh_bands_use_datasketch_optimum_weighted_against_misses():
@@ -101,25 +111,89 @@ def test_order_key_earliest_first_unknown_last_then_source():
     assert ordered[-1]["published_at"] is None
 
 
-def test_match_bucket_links_each_member_to_its_earliest_similar_earlier_member():
+def sketch(n: int, doc_id: str, signature) -> tuple:
+    """(order_key, doc_id, packed signature) of the n-th earliest article."""
+    return (0, n, f"s://{doc_id}", 0), doc_id, packed(signature)
+
+
+def bucket_links(sketches, threshold: float, max_bucket_size: int) -> dict:
+    """What the stage does with one bucket, without Beam: candidate pairs, both joins, the
+    verification and the earliest match per article."""
+    by_ref = {doc_ref(doc_id): (order, doc_id, sig) for order, doc_id, sig in sketches}
+    pairs, _ = bucket_pairs([(order_rank(s[0]), ref) for ref, s in by_ref.items()], max_bucket_size)
+    first = [kv for a, b in set(pairs) for kv in attach_first_sketch((a, {"sketch": [by_ref[a]], "partner": [b]}))]
+    links = [link for ref, s in first for link in verify_pairs((ref, {"sketch": [by_ref[ref]], "partner": [s]}),
+                                                               threshold)]
+    earliest = {}
+    for doc_id, parent in links:
+        earliest[doc_id] = min(parent, earliest.get(doc_id, parent))
+    return {doc_id: parent[1] for doc_id, parent in earliest.items()}
+
+
+def test_bucket_pairs_pair_every_member_with_the_earlier_ones():
+    members = [(30, -5), (10, 7), (20, 3), (20, -9)]   # sorted: (10, 7), (20, -9), (20, 3), (30, -5)
+    pairs, size = bucket_pairs(members, 10)
+    assert size == 4
+    assert pairs == [(-9, 7), (3, 7), (-9, 3), (-5, 7), (-9, -5), (-5, 3)]   # (smaller ref, larger ref)
+    assert bucket_pairs(list(reversed(members)), 10) == (pairs, 4)         # arrival order does not matter
+    assert bucket_pairs([(1, 5)], 10) == ([], 1)
+    assert bucket_pairs([], 10) == ([], 0)
+
+
+def test_bucket_pairs_past_the_cap_compare_with_the_earliest_members_only():
+    members = [(rank, 100 + rank) for rank in range(6)]
+    pairs, size = bucket_pairs(members, 2)
+    assert size == 6
+    assert pairs == [(100, 101), (100, 102), (101, 102), (100, 103), (101, 103), (100, 104), (101, 104),
+                     (100, 105), (101, 105)]                                 # size x cap, not size squared
+    assert len(bucket_pairs([(rank, rank) for rank in range(1000)], 10)[0]) == 45 + 990 * 10
+
+
+def test_order_rank_sorts_like_the_date_of_the_order_key():
+    at = dt.datetime(2025, 3, 4, 10, tzinfo=UTC)
+    keys = [order_key({"published_at": None, "source_uri": "a"}), order_key({"published_at": at, "source_uri": "z"}),
+            order_key({"published_at": dt.datetime(1900, 1, 1, tzinfo=UTC)}),
+            order_key({"published_at": dt.datetime(9999, 12, 31, tzinfo=UTC)})]
+    assert sorted(keys, key=order_rank) == sorted(keys)
+    assert all(-2**63 <= order_rank(k) < 2**63 for k in keys)
+
+
+def test_verified_link_points_the_later_article_at_the_earlier():
+    a, b, c = sketch(0, "a", (1, 2, 3, 4)), sketch(1, "b", (1, 2, 0, 0)), sketch(2, "c", (9, 9, 9, 9))
+    assert verified_link(a, b, 0.5) == ("b", (a[0], "a")) == verified_link(b, a, 0.5)
+    assert verified_link(a, b, 0.6) is None
+    assert verified_link(a, c, 0.0) == ("c", (a[0], "a"))
+    assert verified_link(a, a, 0.5) is None                                   # one article met twice
+
+
+def test_the_joins_attach_both_sketches_and_tell_colliding_refs_apart():
+    a, b, x = sketch(0, "a", (1, 2, 3, 4)), sketch(1, "b", (1, 2, 3, 0)), sketch(2, "x", (1, 2, 3, 4))
+    assert list(attach_first_sketch((1, {"sketch": [a], "partner": [2, 3]}))) == [(2, a), (3, a)]
+    assert list(attach_first_sketch((1, {"sketch": [], "partner": [2]}))) == []
+    # b and x share a ref (a 64-bit collision): both are compared with a, each on its own signature.
+    assert list(verify_pairs((2, {"sketch": [b, x], "partner": [a]}), 0.75)) == [("b", (a[0], "a")),
+                                                                                  ("x", (a[0], "a"))]
+    assert list(verify_pairs((2, {"sketch": [b, x], "partner": [a]}), 0.9)) == [("x", (a[0], "a"))]
+
+
+def test_bucket_links_each_member_to_its_earliest_similar_earlier_member():
     a = (1, 2, 3, 4, 5, 6, 7, 8)
     b = (1, 2, 3, 4, 5, 6, 0, 0)      # 0.75 like a
     c = (1, 2, 3, 4, 9, 9, 0, 0)      # 0.75 like b, 0.5 like a
-    members = [((2, "c"), "c", packed(c)), ((0, "a"), "a", packed(a)), ((1, "b"), "b", packed(b))]
-    assert match_bucket(members, 0.7, 10) == ([("c", ((1, "b"), "b")), ("b", ((0, "a"), "a"))], 3)
-    assert match_bucket(members, 0.5, 10) == ([("c", ((0, "a"), "a")), ("b", ((0, "a"), "a"))], 3)
+    members = [sketch(2, "c", c), sketch(0, "a", a), sketch(1, "b", b)]
+    assert bucket_links(members, 0.7, 10) == {"c": "b", "b": "a"}
+    assert bucket_links(members, 0.5, 10) == {"c": "a", "b": "a"}
 
 
-def test_match_bucket_only_offers_the_earliest_members_as_first_copies():
-    copies = [((n, str(n)), str(n), packed(range(8))) for n in range(5)]
-    links, size = match_bucket(copies, 0.9, max_bucket_size=2)
-    assert (links, size) == ([(str(n), ((0, "0"), "0")) for n in range(1, 5)], 5)
+def test_bucket_links_only_offer_the_earliest_members_as_first_copies():
+    copies = [sketch(n, str(n), range(8)) for n in range(5)]
+    assert bucket_links(copies, 0.9, max_bucket_size=2) == {str(n): "0" for n in range(1, 5)}
     # Members 2 and 3 are alike, but past the cap 2 is no candidate first copy: the price of the cap.
-    members = [((0, "0"), "0", packed(range(0, 8))), ((1, "1"), "1", packed(range(10, 18))),
-               ((2, "2"), "2", packed(range(20, 28))), ((3, "3"), "3", packed(range(20, 28)))]
-    assert match_bucket(members, 0.9, max_bucket_size=10) == ([("3", ((2, "2"), "2"))], 4)
-    assert match_bucket(members, 0.9, max_bucket_size=2) == ([], 4)
-    assert match_bucket(members[:1], 0.9, 2) == ([], 1)
+    members = [sketch(0, "0", range(0, 8)), sketch(1, "1", range(10, 18)),
+               sketch(2, "2", range(20, 28)), sketch(3, "3", range(20, 28))]
+    assert bucket_links(members, 0.9, max_bucket_size=10) == {"3": "2"}
+    assert bucket_links(members, 0.9, max_bucket_size=2) == {}
+    assert bucket_links(members[:1], 0.9, 2) == {}
 
 
 def test_one_pointer_jumping_round():
@@ -182,6 +256,14 @@ def test_one_round_resolves_chains_of_two_links_only():
                     equal_to([("0", None), ("1", "0"), ("2", "0"), ("3", "1")]))
 
 
+def test_an_oversized_bucket_still_links_every_copy_to_the_first():
+    copies = [article(f"copy{n}", text(1, 10), at(n + 1), f"s://{n}") for n in range(6)]
+    with BeamPipeline(options=PipelineOptions(list(IN_MEMORY))) as p:
+        marked = p | beam.Create(copies) | MarkNearDuplicates(threshold=0.5, max_bucket_size=2)
+        assert_that(marked | beam.Map(lambda a: (a["doc_id"], a["duplicate_of"])),
+                    equal_to([("copy0", None)] + [(f"copy{n}", "copy0") for n in range(1, 6)]))
+
+
 def test_threshold_must_be_a_similarity():
     with pytest.raises(ValueError):
         MarkNearDuplicates(threshold=0)
@@ -237,3 +319,23 @@ def test_precision_and_recall_on_generated_syndication(dedup_eval):
     assert result["recall"] >= 0.9
     assert {kind: result["per_type"][kind] for kind in dedup_eval.NEGATIVE_TYPES} == {
         "same-event": 0.0, "follow-up": 0.0, "templated": 0.0}
+
+
+def test_bucket_groups_hold_every_band_bucket_of_an_article_once():
+    signature = signature_of(shingles(" ".join(f"word{n}" for n in range(80)), DEFAULT_SHINGLE_SIZE), 128)
+    sketch = (doc_ref("a"), ((0, 5), "a", np.asarray(signature, dtype="<u4").tobytes()))
+    members = list(bucket_members(sketch, 32, 4))
+    assert len(members) == 32 and all(0 <= group < BUCKET_GROUPS for group, _ in members)
+    assert [key for _, (key, _, _) in members] == band_keys(signature, 32, 4)
+    grouped = buckets_of_group([member for _, member in members] + [(members[0][1][0], 7, doc_ref("b"))])
+    assert grouped[members[0][1][0]] == [(5, doc_ref("a")), (7, doc_ref("b"))]
+    assert sum(map(len, grouped.values())) == 33
+
+
+def test_packed_members_round_trip_through_merges():
+    fn = PackMembers()
+    members = [(-(1 << 63), 1 << 62, 5), (7, 0, -(1 << 63)), ((1 << 63) - 1, 3, 9)]
+    first = fn.add_input(fn.create_accumulator(), members[0])
+    rest = fn.add_input(fn.add_input(fn.create_accumulator(), members[1]), members[2])
+    packed = fn.extract_output(fn.merge_accumulators([first, rest]))
+    assert list(unpack_members(packed)) == members

@@ -7,10 +7,14 @@ import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.utils.shared import Shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import transforms.nlp as nlp_stage
 from tests.nlp_harness import MODELS, annotate_gold, evaluate, gold_records, model
-from transforms.nlp import MAX_TOKEN_CHARS, AnnotateArticles, annotate, load_model, model_text
+from transforms.nlp import (MAX_TOKEN_CHARS, AnnotateArticles, AnnotateBatchFn, annotate, load_model, model_pieces,
+                            model_text, pipe_groups)
 from transforms.text.quotes import MAX_QUOTE_CHARS, MAX_QUOTE_PARAGRAPHS
 
 SEED = "000_870e9f19021f3a5b#0"
@@ -150,3 +154,33 @@ def test_pathological_bodies_are_annotated_without_runaway_quotes(body):
     for q in article["quotes"]:
         assert len(q["text"]) <= MAX_QUOTE_CHARS
         assert body.count("\n\n", q["start"], q["end"]) < MAX_QUOTE_PARAGRAPHS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n"), max_size=400), st.integers(min_value=1, max_value=40))
+def test_model_pieces_are_the_text_cut_at_breaks(text, piece_chars):
+    pieces = model_pieces(text, piece_chars)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= piece_chars for piece in pieces)
+    for piece in pieces[:-1]:
+        # A piece ends after a break whenever its window had one.
+        assert piece.endswith((" ", "\n")) or not any(c in " \n" for c in piece[1:])
+
+
+def test_pipe_groups_keep_order_and_the_character_budget():
+    texts = ["a" * 30, "b" * 30, "c" * 50, "d" * 10, "e" * 90]
+    assert list(pipe_groups(texts, budget=60)) == [texts[:2], texts[2:4], texts[4:]]
+
+
+def test_a_long_body_is_read_in_pieces_with_the_entities_of_the_whole():
+    paragraph = ("Harbour master Elena Varga said on Monday that cargo through Rotterdam had risen, "
+                 "and Antony Blinken was expected in Hamburg.")
+    body = "\n\n".join([paragraph] * 400)          # ~50,000 characters: three pieces
+    assert len(model_pieces(body)) == 3
+    fn = AnnotateBatchFn({"en": MODELS["en"]}, "en", Shared(), 200_000)
+    fn.setup()
+    [pieced] = fn._docs("en", [body])
+    whole = model("en")(body)
+    assert pieced.text == body
+    assert [(e.start_char, e.end_char, e.label_) for e in pieced.ents] == \
+        [(e.start_char, e.end_char, e.label_) for e in whole.ents]

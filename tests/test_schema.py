@@ -79,3 +79,10 @@ def test_the_partition_date_is_the_local_publication_date_when_known():
     assert partition_values(singapore_morning, "SG") == ("2025-03-04", "SG")
     assert partition_values(singapore_morning, "SG", "../2025") == ("2025-03-04", "SG")
     assert partition_values(None, "SG", "2025-02-30") == (HIVE_NULL, "SG")
+
+
+def test_dead_letters_carry_exactly_the_documented_fields():
+    from transforms.dead_letters import dead_letter  # noqa: PLC0415
+    from transforms.schema import DEAD_LETTER_FIELDS  # noqa: PLC0415
+
+    assert tuple(dead_letter("s3://b/a.txt", 2, "read", "empty", "no content")) == DEAD_LETTER_FIELDS

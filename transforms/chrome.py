@@ -6,12 +6,15 @@ stage counts each normalised line once per document, per site, and keeps the lin
 found in at least ``min_docs`` documents AND in at least ``min_fraction`` of the
 site's documents; a line found on one page never is.
 
-Documents are never gathered: counting shuffles one ((site, line), 1) per distinct line
-of each document, summed per key (pre-combined on the workers), and only the chrome
-lines come out, as (site, frozenset(lines)) for an ``AsDict`` side input.
+Documents are never gathered: counting shuffles one ((site, fingerprint), 1) per
+distinct line of each document, the line's 64-bit fingerprint standing in for its text
+(a shuffle keyed by the text would hold every story sentence of the corpus at once),
+summed per key (pre-combined on the workers), and only the chrome lines come out, as
+(site, ChromeLines) for an ``AsDict`` side input.
 """
 from __future__ import annotations
 
+import hashlib
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -122,10 +125,45 @@ def site_and_lines(doc: dict):
         yield site, document_lines(doc)
 
 
+def line_fingerprint(line: str) -> int:
+    """A normalised line's 64-bit fingerprint: two distinct lines of one site share one
+    with probability about n**2 / 2**65, negligible for any site's line count."""
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+class ChromeLines:
+    """A site's learned chrome: a set of normalised lines, held as their fingerprints.
+    ``normalise_line(text) in chrome`` is how the cleaners ask."""
+
+    __slots__ = ("fingerprints",)
+
+    def __init__(self, fingerprints):
+        self.fingerprints = frozenset(fingerprints)
+
+    @classmethod
+    def of(cls, lines) -> "ChromeLines":
+        return cls(map(line_fingerprint, lines))
+
+    def __contains__(self, line) -> bool:
+        return isinstance(line, str) and line_fingerprint(line) in self.fingerprints
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ChromeLines) and other.fingerprints == self.fingerprints
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprints)
+
+    def __repr__(self) -> str:
+        return f"ChromeLines({len(self)} lines)"
+
+
 def one_per_line(site_lines):
     site, lines = site_lines
     for line in lines:
-        yield (site, line), 1
+        yield (site, line_fingerprint(line)), 1
 
 
 def is_site_chrome(documents_with_line: int, site_documents: int, min_docs: int, min_fraction: float) -> bool:
@@ -135,7 +173,8 @@ def is_site_chrome(documents_with_line: int, site_documents: int, min_docs: int,
 
 
 class KeepSiteChromeFn(beam.DoFn):
-    """((site, line), documents with it) -> (site, line) when the line is the site's chrome."""
+    """((site, fingerprint), documents with it) -> (site, fingerprint) when the line is
+    the site's chrome."""
 
     def __init__(self, min_docs: int, min_fraction: float):
         self._min_docs = min_docs
@@ -143,15 +182,15 @@ class KeepSiteChromeFn(beam.DoFn):
         self._learned = Metrics.counter("wirebeam", "site_chrome.lines")
 
     def process(self, line_count, documents_per_site):
-        (site, line), count = line_count
+        (site, fingerprint), count = line_count
         if is_site_chrome(count, documents_per_site[site], self._min_docs, self._min_fraction):
             self._learned.inc()
-            yield site, line
+            yield site, fingerprint
 
 
 class LearnSiteChrome(beam.PTransform):
-    """documents -> (site, frozenset of normalised chrome lines), one per site that has
-    any. Use it as ``beam.pvalue.AsDict(...)``."""
+    """documents -> (site, ChromeLines), one per site that has any. Use it as
+    ``beam.pvalue.AsDict(...)``."""
 
     def __init__(self, min_docs: int = 5, min_fraction: float = 0.5):
         super().__init__()
@@ -177,4 +216,4 @@ class LearnSiteChrome(beam.PTransform):
             | "OnEnoughOfTheSite" >> beam.ParDo(KeepSiteChromeFn(self._min_docs, self._min_fraction),
                                                 beam.pvalue.AsDict(documents_per_site))
             | "GroupBySite" >> beam.GroupByKey()
-            | "AsSet" >> beam.MapTuple(lambda site, lines: (site, frozenset(lines))))
+            | "AsSet" >> beam.MapTuple(lambda site, fingerprints: (site, ChromeLines(fingerprints))))

@@ -16,12 +16,25 @@ Method (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*,
 2. ``minhash_signature``: datasketch's MinHash with a fixed seed and scheme, so the
    signature of a text is the same on every worker and in every run.
 3. The signature is cut into ``bands`` of ``rows`` values (``lsh_bands``); every article is
-   keyed by (band index, hash of its band). Two articles with estimated Jaccard s share
-   a key with probability 1 - (1 - s^rows)^bands.
-4. Inside each bucket (GroupByKey), every member is compared with the bucket's earliest
-   members and keeps the earliest one whose estimated Jaccard similarity reaches the
-   threshold (``match_bucket``); across buckets the earliest such match wins: the
-   article's *parent*, always earlier than itself.
+   put in one LSH bucket per band, keyed by one 64-bit hash of (band index, band values)
+   (``band_keys``). Two articles with estimated Jaccard s share a bucket with probability
+   1 - (1 - s^rows)^bands. The bucket shuffle carries no signature, only compact ints:
+   (bucket key, ``order_rank``, ``doc_ref``), the article's date and a 64-bit fingerprint
+   of its doc_id, keyed by one of BUCKET_GROUPS groups of buckets, not by the bucket,
+   and packed into one int64 array per group on each worker (``PackMembers``): nearly
+   every bucket holds one article, and a shuffle of one small element per member pays
+   per-element bookkeeping for each (on the DirectRunner that bookkeeping, not the data,
+   was most of the launcher's memory). A bucket of k >= 2 members yields candidate pairs (``bucket_pairs``): every
+   member with each earlier member (by ``order_rank``, then ``doc_ref``) among the
+   bucket's ``max_bucket_size`` earliest, so an oversized bucket (a story syndicated
+   thousands of times, or boilerplate) costs size x max_bucket_size pairs, not size
+   squared, and is counted and logged; a later copy still meets the earliest copies.
+   Pairs found in several bands are made distinct.
+4. Verification: two joins keyed by doc_ref attach both articles' sketches (order_key,
+   doc_id, signature) to each candidate pair, and a pair whose estimated Jaccard
+   similarity reaches the threshold links the later article to the earlier one
+   (``verified_link``). Across pairs the earliest match wins: the article's *parent*,
+   always earlier than itself.
 5. Chains: A~B and B~C but not A~C. Parents form a forest (every link points back in
    time) and ``duplicate_of`` is the root of the article's tree, found by pointer
    jumping: each round replaces the parent by the parent's parent (one join keyed by
@@ -32,21 +45,27 @@ Method (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*,
    article similar to two unrelated earlier articles joins the earlier one's cluster.
 6. The roots are joined back onto the articles by doc_id (CoGroupByKey).
 
-Nothing holds all documents in one place: the shuffles carry (band key, order key,
-doc_id, signature) tuples, about bands x (4 x num_perm + 100) bytes per article (20 KB
-at the defaults), and the only per-key state is one bucket's earliest members.
+Nothing holds all documents in one place, and no shuffle carries a signature per band.
+Per article, the bucket shuffle carries bands x (one 64-bit key, order_rank, doc_ref):
+about bands x 35 bytes encoded (1.1 KB at the defaults), and the two verification joins
+carry its sketch once each, about 2 x (4 x num_perm + 100) bytes (1.2 KB): about 2.3 KB
+in all, where one (order key, doc_id, signature) per band was about 20 KB. On top of
+that, every distinct candidate pair costs about 22 bytes in the Distinct and the first
+join and one sketch (4 x num_perm + 100 bytes) in the second, so the total grows with
+the number of candidate pairs, i.e. with how many copies the stories have. The only
+per-key state is one bucket's (rank, ref) list, or one article's sketches and partners
+in a join.
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import hashlib
-import heapq
 import logging
 import re
 import unicodedata
-from typing import Iterable
+from array import array
+from typing import Any, Iterable
 
 import apache_beam as beam
 import numpy as np
@@ -62,6 +81,9 @@ MINHASH_SCHEME = "affine32"
 # LSH candidates are verified afterwards, so a false positive costs one comparison while
 # a false negative is a duplicate never seen: the band choice weighs misses 9 to 1.
 FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT = 0.1, 0.9
+# Keys of the bucket shuffle (buckets are grouped, see step 3): enough groups to spread
+# the work over any cluster, each a few thousand members per 100,000 articles.
+BUCKET_GROUPS = 1024
 _WORD = re.compile(r"\w+")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _SIGNATURE_DTYPE = np.dtype("<u4")   # affine32 values fit 32 bits; fixed byte order for the shuffle
@@ -108,7 +130,7 @@ def minhash_signature(text: str, num_perm: int, shingle_size: int) -> tuple[int,
 def estimated_jaccard(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """The share of equal signature values: an unbiased estimate of the Jaccard
     similarity of the two shingle sets (standard error sqrt(J(1-J)/num_perm))."""
-    return sum(x == y for x, y in zip(a, b)) / len(a)
+    return float((np.asarray(a) == np.asarray(b)).mean())
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -119,12 +141,21 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return _optimal_param(threshold, num_perm, FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT)
 
 
-def band_keys(signature: tuple[int, ...], bands: int, rows: int) -> list[tuple[int, bytes]]:
-    """One (band index, 8-byte band hash) per band. blake2b, not hash(): the key must be
-    the same in every process."""
+def band_keys(signature, bands: int, rows: int) -> list[int]:
+    """One bucket key per band: a signed 64-bit int hashing the band index and the band's
+    values (signed so Beam's varint coder takes it). blake2b, not hash(): the key must
+    be the same in every process."""
     packed = np.asarray(signature, dtype=_SIGNATURE_DTYPE)
-    return [(band, hashlib.blake2b(packed[band * rows:(band + 1) * rows].tobytes(), digest_size=8).digest())
+    return [int.from_bytes(hashlib.blake2b(band.to_bytes(4, "little") + packed[band * rows:(band + 1) * rows].tobytes(),
+                                           digest_size=8).digest(), "little", signed=True)
             for band in range(bands)]
+
+
+def doc_ref(doc_id: str) -> int:
+    """A compact stand-in for a doc_id in the shuffles: a signed 64-bit blake2b
+    fingerprint. Two doc_ids with one ref (about n^2 / 2^65 for n articles) are still
+    told apart: the verification joins compare every sketch under a ref."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
 def order_key(article: dict) -> tuple:
@@ -140,33 +171,67 @@ def order_key(article: dict) -> tuple:
     return (*when, article.get("source_uri") or "", int(article.get("source_record") or 0))
 
 
-def match_bucket(members: Iterable[tuple], threshold: float, max_bucket_size: int) -> tuple[list[tuple], int]:
-    """Near-duplicate links inside one LSH bucket.
+def order_rank(order: tuple) -> int:
+    """The date part of an ``order_key`` as one int (microseconds since 1970; unknown dates
+    after every real one): how a bucket picks its earliest members without shuffling
+    the whole order key."""
+    unknown, micros = order[0], order[1]
+    return (1 << 62) if unknown else micros
 
-    ``members`` are (order_key, doc_id, packed signature) and may be iterated twice (Beam's
-    grouped values can). Returns ([(doc_id, (parent order_key, parent doc_id))], bucket
-    size): for each member, the earliest earlier member whose estimated Jaccard
-    similarity reaches ``threshold``. Only the ``max_bucket_size`` earliest members are
-    candidate parents, so an oversized bucket (a story syndicated thousands of times, or
-    boilerplate) costs size x max_bucket_size comparisons and that much memory, not
-    size squared; a later copy still links to the earliest copies it resembles."""
-    parents = heapq.nsmallest(max_bucket_size, members, key=lambda member: member[0])
-    if len(parents) < 2:
-        return [], len(parents)
-    parent_orders = [order for order, _, _ in parents]
-    parent_signatures = np.stack([np.frombuffer(sig, dtype=_SIGNATURE_DTYPE) for _, _, sig in parents])
-    links, size = [], 0
-    for order, doc_id, signature in members:
-        size += 1
-        earlier = bisect.bisect_left(parent_orders, order)
-        if not earlier:
-            continue
-        similar = (parent_signatures[:earlier] == np.frombuffer(signature, dtype=_SIGNATURE_DTYPE)).mean(axis=1) \
-            >= threshold
-        first = int(similar.argmax())
-        if similar[first]:
-            links.append((doc_id, (parent_orders[first], parents[first][1])))
-    return links, size
+
+def bucket_pairs(members: Iterable[tuple[int, int]], max_bucket_size: int) -> tuple[list[tuple[int, int]], int]:
+    """Candidate pairs of one LSH bucket.
+
+    ``members`` are (order_rank, doc_ref). Returns ([(smaller ref, larger ref)], bucket
+    size). A bucket of one yields nothing. Members are sorted by (rank, ref) and each is
+    paired with every earlier member among the first ``max_bucket_size``: all pairs when
+    the bucket is no larger, size x max_bucket_size pairs when it is (the earliest
+    members stay candidate first copies of every later one; two later members past the
+    cap are not compared in this bucket). Deterministic: the pairs do not depend on the
+    order the members arrive in."""
+    ordered = sorted(members)
+    pairs = []
+    for j in range(1, len(ordered)):
+        ref = ordered[j][1]
+        for _, earlier in ordered[:min(j, max_bucket_size)]:
+            pairs.append((earlier, ref) if earlier <= ref else (ref, earlier))
+    return pairs, len(ordered)
+
+
+def verified_link(first: tuple, second: tuple, threshold: float) -> tuple | None:
+    """Two sketches (order_key, doc_id, packed signature) -> (later doc_id, (earlier
+    order_key, earlier doc_id)) when their estimated Jaccard similarity reaches
+    ``threshold``, else None (also for one article met twice)."""
+    (order_a, doc_a, signature_a), (order_b, doc_b, signature_b) = first, second
+    if order_a == order_b or doc_a == doc_b:
+        return None
+    similarity = estimated_jaccard(np.frombuffer(signature_a, dtype=_SIGNATURE_DTYPE),
+                                   np.frombuffer(signature_b, dtype=_SIGNATURE_DTYPE))
+    if similarity < threshold:
+        return None
+    return (doc_b, (order_a, doc_a)) if order_a < order_b else (doc_a, (order_b, doc_b))
+
+
+def attach_first_sketch(element) -> Iterable[tuple[int, tuple]]:
+    """(ref, {"sketch": [its sketch], "partner": [partner refs]}) -> (partner ref, sketch)
+    for each partner: the pair re-keyed by its other article, carrying this one's sketch."""
+    _, joined = element
+    sketches = list(joined["sketch"])
+    for partner in joined["partner"]:
+        for sketch in sketches:
+            yield partner, sketch
+
+
+def verify_pairs(element, threshold: float) -> Iterable[tuple]:
+    """(ref, {"sketch": [its sketch], "partner": [partner sketches]}) -> the links
+    (``verified_link``) between this article and its partners."""
+    _, joined = element
+    sketches = list(joined["sketch"])
+    for partner in joined["partner"]:
+        for sketch in sketches:
+            link = verified_link(partner, sketch, threshold)
+            if link:
+                yield link
 
 
 def jump_to_grandparents(element) -> Iterable[tuple[str, str]]:
@@ -188,11 +253,10 @@ def with_duplicate_of(element) -> Iterable[dict]:
 
 
 class SketchFn(beam.DoFn):
-    """article -> ((band, band hash), (order_key, doc_id, packed signature)), one per band."""
+    """article -> (doc_ref, (order_key, doc_id, packed signature)), once per article."""
 
-    def __init__(self, num_perm: int, shingle_size: int, min_shingles: int, bands: int, rows: int):
+    def __init__(self, num_perm: int, shingle_size: int, min_shingles: int):
         self._num_perm, self._shingle_size, self._min_shingles = num_perm, shingle_size, min_shingles
-        self._bands, self._rows = bands, rows
         self._short = Metrics.counter("wirebeam", "dedup.short_bodies")
 
     def process(self, article):
@@ -201,26 +265,83 @@ class SketchFn(beam.DoFn):
             self._short.inc()
             return
         signature = signature_of(shingle_set, self._num_perm)
-        member = (order_key(article), article["doc_id"], np.asarray(signature, dtype=_SIGNATURE_DTYPE).tobytes())
-        for key in band_keys(signature, self._bands, self._rows):
-            yield key, member
+        yield doc_ref(article["doc_id"]), (order_key(article), article["doc_id"],
+                                           np.asarray(signature, dtype=_SIGNATURE_DTYPE).tobytes())
 
 
-class MatchBucketFn(beam.DoFn):
-    def __init__(self, threshold: float, max_bucket_size: int):
-        self._threshold, self._max_bucket_size = threshold, max_bucket_size
+def bucket_members(sketch, bands: int, rows: int) -> Iterable[tuple[int, tuple[int, int, int]]]:
+    """(doc_ref, sketch) -> (bucket group, (bucket key, order_rank, doc_ref)), one per band."""
+    ref, (order, _, signature) = sketch
+    rank = order_rank(order)
+    for key in band_keys(np.frombuffer(signature, dtype=_SIGNATURE_DTYPE), bands, rows):
+        yield key % BUCKET_GROUPS, (key, rank, ref)
+
+
+class PackMembers(beam.CombineFn):
+    """(bucket key, order_rank, doc_ref) members of one bucket group -> one packed array
+    of 64-bit ints (``unpack_members`` reads it back). Pre-combined on the workers, so
+    the shuffle carries a few arrays per group, not one small element per article and
+    band: on the DirectRunner each shuffled element costs ~60 bytes of bookkeeping in
+    the launcher, ~250 MB for the 3.2 million members of 100,000 articles."""
+
+    def create_accumulator(self):
+        return array("q")
+
+    def add_input(self, packed, member):
+        packed.extend(member)
+        return packed
+
+    def merge_accumulators(self, accumulators):
+        merged = array("q")
+        for packed in accumulators:
+            merged.extend(packed)
+        return merged
+
+    def extract_output(self, packed):
+        return packed.tobytes()
+
+
+def unpack_members(packed: bytes) -> Iterable[tuple[int, int, int]]:
+    return map(tuple, np.frombuffer(packed, dtype=np.int64).reshape(-1, 3).tolist())
+
+
+def buckets_of_group(members: Iterable[tuple[int, int, int]]) -> dict[int, list[tuple[int, int]]]:
+    """A bucket group's (bucket key, order_rank, doc_ref) members -> {bucket key: [(order_rank, doc_ref)]}."""
+    buckets: dict = {}
+    for key, rank, ref in members:
+        buckets.setdefault(key, []).append((rank, ref))
+    return buckets
+
+
+class BucketPairsFn(beam.DoFn):
+    def __init__(self, max_bucket_size: int):
+        self._max_bucket_size = max_bucket_size
         self._bucket_sizes = Metrics.distribution("wirebeam", "dedup.bucket_size")
         self._oversized = Metrics.counter("wirebeam", "dedup.oversized_buckets")
 
     def process(self, element):
-        (band, _), members = element
-        links, size = match_bucket(members, self._threshold, self._max_bucket_size)
-        self._bucket_sizes.update(size)
-        if size > self._max_bucket_size:
-            self._oversized.inc()
-            log.warning("dedup: LSH bucket of %d articles in band %d; only its %d earliest are candidate "
-                        "first copies", size, band, self._max_bucket_size)
-        yield from links
+        _, packed = element
+        for key, bucket in buckets_of_group(unpack_members(packed)).items():
+            if len(bucket) < 2:
+                continue
+            pairs, size = bucket_pairs(bucket, self._max_bucket_size)
+            self._bucket_sizes.update(size)
+            if size > self._max_bucket_size:
+                self._oversized.inc()
+                log.warning("dedup: LSH bucket %d of %d articles; each is compared with its %d earliest only",
+                            key, size, self._max_bucket_size)
+            yield from pairs
+
+
+class VerifyPairsFn(beam.DoFn):
+    def __init__(self, threshold: float):
+        self._threshold = threshold
+        self._links = Metrics.counter("wirebeam", "dedup.verified_links")
+
+    def process(self, element):
+        for link in verify_pairs(element, self._threshold):
+            self._links.inc()
+            yield link
 
 
 class SetDuplicateOfFn(beam.DoFn):
@@ -245,7 +366,7 @@ class MarkNearDuplicates(beam.PTransform):
     articles are copies of one story. ``shingle_size``: words per shingle. ``num_perm``:
     MinHash size (the estimate's standard error is about 0.04 at 128). ``min_shingles``:
     shorter bodies are left alone. ``max_bucket_size``: earliest members of an LSH bucket
-    that are candidate first copies; larger buckets are counted and logged.
+    that every member is compared with; larger buckets are counted and logged.
     ``resolve_rounds``: pointer-jumping rounds (chains up to 2**rounds links)."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = 128,
@@ -259,11 +380,24 @@ class MarkNearDuplicates(beam.PTransform):
 
     def expand(self, articles):
         bands, rows = lsh_bands(self._threshold, self._num_perm)
+        sketches = articles | "Sketch" >> beam.ParDo(
+            SketchFn(self._num_perm, self._shingle_size, self._min_shingles))
+        pairs = (
+            sketches
+            | "BucketMembers" >> beam.FlatMap(bucket_members, bands, rows)
+            | "PackBucketGroups" >> beam.CombinePerKey(PackMembers())
+            | "BucketPairs" >> beam.ParDo(BucketPairsFn(self._max_bucket_size))
+            | "DistinctPairs" >> beam.Distinct()
+        )
+        with_first = (
+            {"sketch": sketches, "partner": pairs}
+            | "JoinFirstSketch" >> beam.CoGroupByKey()
+            | "AttachFirstSketch" >> beam.FlatMap(attach_first_sketch)
+        )
         parents = (
-            articles
-            | "Sketch" >> beam.ParDo(SketchFn(self._num_perm, self._shingle_size, self._min_shingles, bands, rows))
-            | "GroupByBand" >> beam.GroupByKey()
-            | "MatchBuckets" >> beam.ParDo(MatchBucketFn(self._threshold, self._max_bucket_size))
+            {"sketch": sketches, "partner": with_first}
+            | "JoinSecondSketch" >> beam.CoGroupByKey()
+            | "VerifyPairs" >> beam.ParDo(VerifyPairsFn(self._threshold)).with_output_types(tuple[Any, Any])
             | "EarliestMatch" >> beam.CombinePerKey(min)
             | "ParentId" >> beam.MapTuple(lambda doc_id, parent: (doc_id, parent[1]))
         )

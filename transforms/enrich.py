@@ -8,11 +8,15 @@ from apache_beam.metrics import Metrics
 from transforms.dead_letters import SplitOutcomes, StageFn
 from transforms.text.credits import byline_agency, extract_credits
 from transforms.text.dateline import find_dateline
-from transforms.text.dates import month_number, publication_date
+from transforms.text.dates import load_date_tables, publication_date
 from transforms.text.language import article_language, detect_language
 from transforms.text.places import Gazetteer, content_country, load_gazetteer
 
 DATELINE_FIELDS = ("raw", "city", "country", "agency")   # the contract's struct; the rest stays internal
+
+
+# Keys of an extracted article that enrich consumes and no later stage reads.
+EXTRACTION_ONLY = frozenset({"paragraphs", "meta"})
 
 
 def enrich_article(article: dict, gazetteer: Gazetteer) -> tuple[dict, list[str]]:
@@ -42,6 +46,9 @@ def enrich_article(article: dict, gazetteer: Gazetteer) -> tuple[dict, list[str]
 
     date = publication_date(meta, dateline, article.get("captions"), article.get("url") or meta.get("url"))
     article["published_at"], article["date_source"] = date["published_at"], date["date_source"]
+    # The partition date (transforms.schema.partition_values): the calendar date where the
+    # story was published, which the UTC instant can put on the day before or after.
+    article["local_date"] = date["local_date"]
     if feed and date["date_source"] == "metadata":
         article["date_source"] = "feed-metadata"
     if date["unparsed"]:
@@ -83,14 +90,16 @@ class EnrichFn(StageFn):
     def setup(self):
         # Every lookup table loads here, once per worker process (the loaders are cached).
         self._gazetteer = load_gazetteer()
-        month_number("January")
+        load_date_tables()
         detect_language("warm up the language model")
 
     def transform(self, article):
         article, problems = enrich_article(article, self._gazetteer)
         for problem in problems:
             Metrics.counter("wirebeam", f"{self.stage}.{problem}").inc()
-        return article
+        # Later stages need the body, not the extractor's paragraphs and page metadata:
+        # every shuffle after this one carries each article, so it travels light.
+        return {key: value for key, value in article.items() if key not in EXTRACTION_ONLY}
 
 
 class EnrichArticles(beam.PTransform):

@@ -36,7 +36,7 @@ _GLOB_PREFIX = re.compile(r"^[^[*?]*")
 @dataclass(frozen=True)
 class ReadLimits:
     max_decompressed_bytes: int = 512 << 20   # gzip bomb guard, per file
-    max_document_bytes: int = 64 << 20        # one whole-file document
+    max_document_bytes: int = 16 << 20        # one whole-file document
     max_record_bytes: int = 16 << 20          # one JSONL line
 
 

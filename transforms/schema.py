@@ -152,7 +152,7 @@ def is_valid_partition(date: str, country: str) -> bool:
 def partition_path(date: str, country: str) -> str:
     if not is_valid_partition(date, country):
         raise ValueError(f"invalid partition values {date!r}/{country!r}")
-    return f"date={date}/country={country}"
+    return "/".join(f"{key}={value}" for key, value in zip(PARTITION_KEYS, (date, country)))
 
 
 def to_table(rows: list[dict]) -> pa.Table:

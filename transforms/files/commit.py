@@ -20,6 +20,7 @@ All I/O goes through Beam's FileSystems, so this works for local paths and objec
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -134,7 +135,11 @@ def remove_stale_staging(output: str, keep_prefix: str) -> None:
         return
     if _is_local(root):
         stale = [join(root, name) for name in os.listdir(root) if not name.startswith(keep_prefix)]
+        delete_quietly(stale)
+        # Object stores have no folders; a local one left empty (by the output probe or
+        # the last run folder) would look like a run in progress.
+        with contextlib.suppress(OSError):
+            os.rmdir(root)
     else:
-        stale = [m.path for m in FileSystems.match([join(root, "**")])[0].metadata_list
-                 if not m.path[len(root):].lstrip("/").startswith(keep_prefix)]
-    delete_quietly(stale)
+        delete_quietly([m.path for m in FileSystems.match([join(root, "**")])[0].metadata_list
+                        if not m.path[len(root):].lstrip("/").startswith(keep_prefix)])
