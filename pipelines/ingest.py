@@ -29,7 +29,7 @@ from transforms.feed_versions import LinkFeedVersions
 from transforms.files import commit as committer
 from transforms.files import state
 from transforms.nlp import AnnotateArticles
-from transforms.read import FindSources, ReadLimits, ReadSources, WatchSources, match_files
+from transforms.read import FindSources, ReadDocumentsOnly, ReadLimits, ReadSources, WatchSources, match_files
 from transforms.versions import pipeline_version
 from transforms.write import WriteDataset
 
@@ -136,7 +136,8 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
             listed=sorted((path, *metadata) for path, metadata in matched.items())
             if matched is not None and len(matched) <= wb.max_listed_files else None)
     read = sources | "Read" >> ReadSources(limits)
-    extracted = read["documents"] | "Extract" >> ExtractArticles(
+    site_documents = sources | "ReadForSiteChrome" >> ReadDocumentsOnly(limits)
+    extracted = {"documents": read["documents"], "site_documents": site_documents} | "Extract" >> ExtractArticles(
         wb.min_body_words, wb.site_chrome_min_docs, wb.site_chrome_min_fraction)
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(

@@ -161,3 +161,16 @@ def test_spanish_cp1252_keeps_its_enye_and_polish_cp1250_its_letters():
     assert decode(spanish.encode("cp1252")) == Decoded(spanish, "cp1252")
     polish = "Zażółć gęślą jaźń, powiedział minister w Warszawie, może jutro. " * 4
     assert decode(polish.encode("cp1250")) == Decoded(polish, "cp1250")
+
+
+def test_the_second_read_yields_the_documents_and_skips_what_cannot_be_read(tmp_path):
+    from transforms.read import ReadLimits, readable_documents  # noqa: PLC0415
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"title": "A", "text": "one"}\nnot json\n{"title": "B", "text": "two"}\n', encoding="utf-8")
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    documents = list(readable_documents(str(feed), ReadLimits()))
+    assert [(d["source_record"], d["content"]) for d in documents] == [(0, "one"), (2, "two")]
+    assert list(readable_documents(str(binary), ReadLimits())) == []
+    assert list(readable_documents(str(tmp_path / "missing.txt"), ReadLimits())) == []

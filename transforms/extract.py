@@ -127,15 +127,20 @@ class ExtractFn(StageFn):
 
 class ExtractArticles(beam.PTransform):
     """documents -> {"articles", "dead"}; LearnSiteChrome runs over the same documents
-    and feeds the extractor as a side input."""
+    and feeds the extractor as a side input. The input is the documents, or
+    {"documents", "site_documents"}: the same documents read a second time for
+    LearnSiteChrome (ReadDocumentsOnly), so that extraction runs as the documents are
+    read instead of after a count that needs all of them."""
 
     def __init__(self, min_body_words: int = 40, site_chrome_min_docs: int = 5, site_chrome_min_fraction: float = 0.5):
         super().__init__()
         self._min_body_words = min_body_words
         self._learn_site_chrome = LearnSiteChrome(site_chrome_min_docs, site_chrome_min_fraction)
 
-    def expand(self, documents):
-        site_chrome = documents | "LearnSiteChrome" >> self._learn_site_chrome
+    def expand(self, inputs):
+        documents, site_documents = (inputs["documents"], inputs["site_documents"]) if isinstance(inputs, dict) \
+            else (inputs, inputs)
+        site_chrome = site_documents | "LearnSiteChrome" >> self._learn_site_chrome
         return (
             documents
             | "ExtractArticle" >> beam.ParDo(ExtractFn(self._min_body_words), beam.pvalue.AsDict(site_chrome))

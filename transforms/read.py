@@ -280,21 +280,55 @@ class WatchSources(beam.PTransform):
         )
 
 
+def paths_to_read(decision: dict) -> list[str]:
+    return [decision["source_uri"]] if decision["decision"] in state.INGESTED else []
+
+
+def readable_documents(path: str, limits: ReadLimits):
+    """The documents of one file, skipping quietly what cannot be read (the main read
+    reports it as dead letters)."""
+    try:
+        for number, item, fmt, compression in read_records(path, limits):
+            if not isinstance(item, InputError):
+                yield make_document(path, number, item, fmt, compression)
+    except Exception:  # noqa: BLE001 - counted and reported by ReadSources
+        return
+
+
 class ReadSources(beam.PTransform):
-    """Decisions -> {"documents": dicts, "dead": dead letters}: reads the new and changed files."""
+    """Decisions -> {"documents": dicts, "dead": dead letters}: reads the new and changed files.
+
+    Files are spread over the workers; the records of one file are not spread again:
+    a shuffle here would hold every raw document (whole HTML pages) in the runner at
+    once, so documents go straight on to extraction on the worker that read them."""
 
     def __init__(self, limits: ReadLimits = ReadLimits()):
         super().__init__()
         self._limits = limits
 
     def expand(self, sources):
-        read = (
+        return (
             sources
-            | "ToRead" >> beam.FlatMap(lambda d: [d["source_uri"]] if d["decision"] in state.INGESTED else [])
+            | "ToRead" >> beam.FlatMap(paths_to_read)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits))
             | "SplitOutcomes" >> SplitOutcomes("documents")
         )
-        # Records of one big file come out of one worker; spread them before the costly stages.
-        documents = read["documents"] | "SpreadRecords" >> beam.Reshuffle()
-        return {"documents": documents, "dead": read["dead"]}
+
+
+class ReadDocumentsOnly(beam.PTransform):
+    """Decisions -> documents, without counters or dead letters: a second read for a pass
+    that must see every document before extraction starts (the site-chrome count), so
+    that the documents are read twice rather than held in memory between the two."""
+
+    def __init__(self, limits: ReadLimits = ReadLimits()):
+        super().__init__()
+        self._limits = limits
+
+    def expand(self, sources):
+        return (
+            sources
+            | "ToRead" >> beam.FlatMap(paths_to_read)
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "Documents" >> beam.FlatMap(readable_documents, self._limits)
+        )
