@@ -295,6 +295,13 @@ def readable_documents(path: str, limits: ReadLimits):
         return
 
 
+class SpreadPathsToRead(beam.PTransform):
+    """Decisions -> the paths of the files to read (new and changed), spread over the workers."""
+
+    def expand(self, sources):
+        return sources | "ToRead" >> beam.FlatMap(paths_to_read) | "SpreadFiles" >> beam.Reshuffle()
+
+
 class ReadSources(beam.PTransform):
     """Decisions -> {"documents": dicts, "dead": dead letters}: reads the new and changed files.
 
@@ -309,8 +316,7 @@ class ReadSources(beam.PTransform):
     def expand(self, sources):
         return (
             sources
-            | "ToRead" >> beam.FlatMap(paths_to_read)
-            | "SpreadFiles" >> beam.Reshuffle()
+            | "PathsToRead" >> SpreadPathsToRead()
             | "ReadRecords" >> beam.ParDo(ReadRecordsFn(self._limits))
             | "SplitOutcomes" >> SplitOutcomes("documents")
         )
@@ -328,7 +334,6 @@ class ReadDocumentsOnly(beam.PTransform):
     def expand(self, sources):
         return (
             sources
-            | "ToRead" >> beam.FlatMap(paths_to_read)
-            | "SpreadFiles" >> beam.Reshuffle()
+            | "PathsToRead" >> SpreadPathsToRead()
             | "Documents" >> beam.FlatMap(readable_documents, self._limits)
         )
