@@ -22,7 +22,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from pipelines.options import UsageError, WirebeamOptions, parse_options
 from pipelines.report import add_metrics_to_manifest, format_summary, noop_summary
-from transforms.dedup import MarkNearDuplicates
+from transforms.dedup import FindNearDuplicates
 from transforms.enrich import EnrichArticles
 from transforms.extract import ExtractArticles
 from transforms.feed_versions import LinkFeedVersions
@@ -33,7 +33,9 @@ from transforms.read import FindSources, ReadDocumentsOnly, ReadLimits, ReadSour
 from transforms.versions import pipeline_version
 from transforms.write import WriteDataset
 
-STAGES = ("read", "extract", "enrich", "nlp", "dedup")
+# The stages that pass documents on (and may dead-letter them). Dedup and feed versions
+# only yield links, which the write joins onto the rows: they are not counted here.
+STAGES = ("read", "extract", "enrich", "nlp")
 _GLOB_CHARS = set("*?[")
 
 
@@ -142,18 +144,17 @@ def build_pipeline(pipeline: beam.Pipeline, wb: WirebeamOptions, patterns: list[
     enriched = extracted["articles"] | "Enrich" >> EnrichArticles()
     annotated = enriched["articles"] | "NLP" >> AnnotateArticles(
         wb.spacy_models, wb.default_language, wb.nlp_batch_size, wb.nlp_max_chars, wb.nlp_buckets)
+    rows = annotated["articles"]
     # After NLP: a first copy dead-lettered there would leave its copies pointing nowhere.
-    rows = (
-        annotated["articles"]
-        | "Dedup" >> MarkNearDuplicates(wb.dedup_threshold, wb.dedup_num_perm, wb.dedup_shingle_size,
-                                        wb.dedup_min_shingles, wb.dedup_max_bucket_size)
-        | "LinkFeedVersions" >> LinkFeedVersions()
-    )
+    first_copies = rows | "Dedup" >> FindNearDuplicates(wb.dedup_threshold, wb.dedup_num_perm, wb.dedup_shingle_size,
+                                                       wb.dedup_min_shingles, wb.dedup_max_bucket_size)
+    earlier_versions = rows | "LinkFeedVersions" >> LinkFeedVersions()
     dead_letters = (read["dead"], extracted["dead"], enriched["dead"], annotated["dead"]) | "AllDeadLetters" >> \
         beam.Flatten()
     stage_outputs = {"read": read["documents"], "extract": extracted["articles"],
-                     "enrich": enriched["articles"], "nlp": annotated["articles"], "dedup": rows}
-    return {"rows": rows, "dead_letters": dead_letters, "sources": sources,
+                     "enrich": enriched["articles"], "nlp": rows}
+    return {"rows": rows, "late_columns": {"duplicate_of": first_copies, "supersedes": earlier_versions},
+            "dead_letters": dead_letters, "sources": sources,
             "stage_outputs": stage_outputs} | "Write" >> WriteDataset(output, info, wb.shards_per_partition)
 
 

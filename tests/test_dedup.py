@@ -15,10 +15,10 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from conftest import IN_MEMORY, ROOT
-from transforms.dedup import (BUCKET_GROUPS, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, MarkNearDuplicates, PackMembers,
+from transforms.dedup import (BUCKET_GROUPS, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, FindNearDuplicates, PackMembers,
                               attach_first_sketch, band_keys, bucket_members, bucket_pairs, buckets_of_group, doc_ref, estimated_jaccard, jump_to_grandparents, lsh_bands, minhash_signature,
                               normalised_words, order_key, order_rank, shingles, signature_of, verified_link,
-                              unpack_members, verify_pairs, with_duplicate_of)
+                              unpack_members, verify_pairs)
 
 UTC = dt.timezone.utc
 
@@ -202,13 +202,6 @@ def test_one_pointer_jumping_round():
     assert list(jump_to_grandparents(("c", {"children": [], "parent": ["b"]}))) == []
 
 
-def test_with_duplicate_of_sets_only_that_key():
-    article = {"doc_id": "x", "body": "b", "duplicate_of": None}
-    assert list(with_duplicate_of(("x", {"article": [article], "root": ["r"]}))) == [
-        {"doc_id": "x", "body": "b", "duplicate_of": "r"}]
-    assert list(with_duplicate_of(("x", {"article": [article], "root": []}))) == [article]
-
-
 # ---- the Beam stage ----------------------------------------------------------------------
 
 def article(doc_id, body, published_at, source_uri):
@@ -239,34 +232,29 @@ def test_the_chain_in_the_stage_test_is_what_it_claims():
     assert estimated_jaccard(signature["a"], signature["c"]) < 0.5
 
 
-def test_mark_near_duplicates_points_every_copy_at_the_first():
+def test_find_near_duplicates_links_every_later_copy_to_the_first():
     with BeamPipeline(options=PipelineOptions(list(IN_MEMORY))) as p:
-        marked = p | beam.Create(ARTICLES) | MarkNearDuplicates(threshold=0.5, shingle_size=6, min_shingles=50)
-        assert_that(marked | beam.Map(lambda a: (a["doc_id"], a["duplicate_of"])), equal_to([
-            ("a", None), ("a2", "a"), ("b", "a"), ("c", "a"), ("other", None), ("short", None), ("short2", None),
-        ]), label="DuplicateOf")
-        assert_that(marked | beam.Map(lambda a: {**a, "duplicate_of": None}), equal_to(ARTICLES), label="Unchanged")
+        links = p | beam.Create(ARTICLES) | FindNearDuplicates(threshold=0.5, shingle_size=6, min_shingles=50)
+        assert_that(links, equal_to([("a2", "a"), ("b", "a"), ("c", "a")]))
 
 
 def test_one_round_resolves_chains_of_two_links_only():
     chain = [article(str(n), text(2 * n, 2 * n + 9), at(n + 1), f"s://{n}") for n in range(4)]  # n ~ n+1 only
     with BeamPipeline(options=PipelineOptions(list(IN_MEMORY))) as p:
-        marked = p | beam.Create(chain) | MarkNearDuplicates(threshold=0.5, shingle_size=6, resolve_rounds=1)
-        assert_that(marked | beam.Map(lambda a: (a["doc_id"], a["duplicate_of"])),
-                    equal_to([("0", None), ("1", "0"), ("2", "0"), ("3", "1")]))
+        links = p | beam.Create(chain) | FindNearDuplicates(threshold=0.5, shingle_size=6, resolve_rounds=1)
+        assert_that(links, equal_to([("1", "0"), ("2", "0"), ("3", "1")]))
 
 
 def test_an_oversized_bucket_still_links_every_copy_to_the_first():
     copies = [article(f"copy{n}", text(1, 10), at(n + 1), f"s://{n}") for n in range(6)]
     with BeamPipeline(options=PipelineOptions(list(IN_MEMORY))) as p:
-        marked = p | beam.Create(copies) | MarkNearDuplicates(threshold=0.5, max_bucket_size=2)
-        assert_that(marked | beam.Map(lambda a: (a["doc_id"], a["duplicate_of"])),
-                    equal_to([("copy0", None)] + [(f"copy{n}", "copy0") for n in range(1, 6)]))
+        links = p | beam.Create(copies) | FindNearDuplicates(threshold=0.5, max_bucket_size=2)
+        assert_that(links, equal_to([(f"copy{n}", "copy0") for n in range(1, 6)]))
 
 
 def test_threshold_must_be_a_similarity():
     with pytest.raises(ValueError):
-        MarkNearDuplicates(threshold=0)
+        FindNearDuplicates(threshold=0)
 
 
 # ---- the generated evaluation ------------------------------------------------------------

@@ -4,24 +4,28 @@ import datetime as dt
 import pytest
 
 from conftest import CORPUS, read_rows, run_pipeline
-from transforms.feed_versions import link_versions, version_order
+from transforms.feed_versions import feed_version, link_versions, version_order
 
 
 def item(doc_id, version, published=None):
-    return {"doc_id": doc_id, "feed": {"item_id": "urn:x", "version": version}, "published_at": published,
-            "supersedes": None}
+    return {"doc_id": doc_id, "feed": {"item_id": "urn:x", "version": version}, "published_at": published}
 
 
 def test_versions_compare_as_numbers_and_each_supersedes_the_one_before():
-    linked = link_versions([item("c", "10"), item("a", "9"), item("b", "9.1")])
-    assert [(a["doc_id"], a["supersedes"]) for a in linked] == [("a", None), ("b", "a"), ("c", "b")]
+    orders = [version_order(a) for a in (item("c", "10"), item("a", "9"), item("b", "9.1"))]
+    assert link_versions(orders) == [("b", "a"), ("c", "b")]
 
 
 def test_equal_versions_fall_back_to_publication_time():
     early = item("late-id", "1", dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
     late = item("early-id", "1", dt.datetime(2025, 3, 2, tzinfo=dt.timezone.utc))
     assert version_order(early) < version_order(late)
-    assert [a["supersedes"] for a in link_versions([late, early])] == [None, "late-id"]
+    assert link_versions([version_order(late), version_order(early)]) == [("early-id", "late-id")]
+
+
+def test_only_feed_items_have_a_version():
+    assert feed_version(item("a", "2")) == [("urn:x", ((2,), "", "a"))]
+    assert feed_version({"doc_id": "b", "feed": None}) == []
 
 
 @pytest.mark.slow

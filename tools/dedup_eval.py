@@ -1,4 +1,4 @@
-"""Precision and recall of MarkNearDuplicates (transforms/dedup.py) on generated syndication.
+"""Precision and recall of FindNearDuplicates (transforms/dedup.py) on generated syndication.
 
     python tools/dedup_eval.py [--seed 7] [--stories 0 (all)] [--thresholds 0.3,0.4,...]
 
@@ -54,7 +54,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from transforms.dedup import (DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, MarkNearDuplicates, lsh_bands,  # noqa: E402
+from transforms.dedup import (DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, FindNearDuplicates, lsh_bands,  # noqa: E402
                               shingles)
 STORY_GLOBS = ("tests/data/dev/*.gold.json", "tests/corpus/*.gold.json")
 MIN_STORY_WORDS = 150
@@ -270,17 +270,18 @@ def make_corpus(seed: int, stories: list[str]) -> list[dict]:
 
 
 def run_stage(articles: list[dict], threshold: float, **params) -> dict[str, str | None]:
-    """{doc_id: duplicate_of} from MarkNearDuplicates on the DirectRunner."""
+    """{doc_id: duplicate_of} from FindNearDuplicates on the DirectRunner (None for an
+    article it does not link)."""
     options = PipelineOptions(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
     inputs = [{k: v for k, v in a.items() if k != "gold"} for a in articles]
     with tempfile.TemporaryDirectory() as tmp:
         with beam.Pipeline(options=options) as pipeline:
             _ = (pipeline
                  | beam.Create(inputs)
-                 | MarkNearDuplicates(threshold=threshold, **params)
-                 | beam.Map(lambda a: json.dumps([a["doc_id"], a["duplicate_of"]]))
+                 | FindNearDuplicates(threshold=threshold, **params)
+                 | beam.MapTuple(lambda doc_id, first: json.dumps([doc_id, first]))
                  | beam.io.WriteToText(os.path.join(tmp, "marks")))
-        marks = {}
+        marks = dict.fromkeys((a["doc_id"] for a in articles), None)
         for path in glob.glob(os.path.join(tmp, "marks*")):
             with open(path, encoding="utf-8") as f:
                 marks.update(json.loads(line) for line in f)
@@ -353,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{result['precision']:>9.3f} {result['recall']:>7.3f}  "
               f"{result['predicted_pairs']:>6}/{result['true_pairs']}/{result['gold_pairs']:<10}  "
               + "  ".join(f"{result['per_type'][k]:>10.2f}" for k in COPY_TYPES + NEGATIVE_TYPES))
-    print("\n* the default threshold of MarkNearDuplicates")
+    print("\n* the default threshold of FindNearDuplicates")
     return 0
 
 

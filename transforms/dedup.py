@@ -1,7 +1,8 @@
 """Syndicated near-duplicates: the same wire story published by several outlets (other
 chrome, another headline, a paragraph rewritten or trimmed) is detected with MinHash and
-locality-sensitive hashing, and every later copy gets ``duplicate_of`` = the doc_id of
-the first copy. Every copy is kept.
+locality-sensitive hashing, and every later copy is linked to the first copy: the stage
+yields (doc_id, first copy's doc_id), which the write stage joins onto the rows as
+``duplicate_of``. Every copy is kept.
 
 "First" is deterministic, so the result does not depend on runner, worker count or
 arrival order: the earliest ``published_at`` (unknown dates last), then the smallest
@@ -43,7 +44,10 @@ Method (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*,
    ``duplicate_of`` is null, and grouping by ``coalesce(duplicate_of, doc_id)`` gives
    the story clusters; a longer chain ends at an earlier copy that is itself marked. An
    article similar to two unrelated earlier articles joins the earlier one's cluster.
-6. The roots are joined back onto the articles by doc_id (CoGroupByKey).
+6. The stage's output is the roots: (doc_id, first copy's doc_id) for the later copies
+   only. They are not joined back onto the articles here: the write stage joins them in
+   the grouping by partition it does anyway (transforms/write.py, ``late_columns``), so
+   no stage shuffles whole articles a second time.
 
 Nothing holds all documents in one place, and no shuffle carries a signature per band.
 Per article, the bucket shuffle carries bands x (one 64-bit key, order_rank, doc_ref):
@@ -70,6 +74,7 @@ from typing import Any, Iterable
 import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
+
 
 # From tools/dedup_eval.py's sweep: with 6-word shingles, 0.5 linked no distinct story on
 # any of five seeds and kept 95-99% of the copy pairs; 0.45 already made false links.
@@ -243,15 +248,6 @@ def jump_to_grandparents(element) -> Iterable[tuple[str, str]]:
         yield child, parent or node
 
 
-def with_duplicate_of(element) -> Iterable[dict]:
-    """(doc_id, {"article": [article], "root": [first copy's doc_id] or []}) -> the article
-    with ``duplicate_of`` set."""
-    _, joined = element
-    root = next(iter(joined["root"]), None)
-    for article in joined["article"]:
-        yield {**article, "duplicate_of": root}
-
-
 class SketchFn(beam.DoFn):
     """article -> (doc_ref, (order_key, doc_id, packed signature)), once per article."""
 
@@ -344,23 +340,19 @@ class VerifyPairsFn(beam.DoFn):
             yield link
 
 
-class SetDuplicateOfFn(beam.DoFn):
+class CountDuplicatesFn(beam.DoFn):
     def __init__(self):
         self._duplicates = Metrics.counter("wirebeam", "dedup.duplicates")
-        self._passed = Metrics.counter("wirebeam", "dedup.out")
 
-    def process(self, element):
-        for article in with_duplicate_of(element):
-            if article["duplicate_of"]:
-                self._duplicates.inc()
-            self._passed.inc()
-            yield article
+    def process(self, link):
+        self._duplicates.inc()
+        yield link
 
 
-class MarkNearDuplicates(beam.PTransform):
-    """articles -> the same articles, each with ``duplicate_of`` = the doc_id of the first
-    copy of its story, or None. Needs ``doc_id``, ``body``, ``published_at``,
-    ``source_uri`` and ``source_record``; every other key passes through unchanged.
+class FindNearDuplicates(beam.PTransform):
+    """articles -> (doc_id, first copy's doc_id) for every article that is a later copy of
+    a story; first copies and articles with no copy yield nothing. Reads ``doc_id``,
+    ``body``, ``published_at``, ``source_uri`` and ``source_record``.
 
     ``threshold``: estimated Jaccard similarity of the bodies' shingle sets from which two
     articles are copies of one story. ``shingle_size``: words per shingle. ``num_perm``:
@@ -409,9 +401,4 @@ class MarkNearDuplicates(beam.PTransform):
                 | f"JoinParents{n}" >> beam.CoGroupByKey()
                 | f"JumpToGrandparents{n}" >> beam.FlatMap(jump_to_grandparents)
             )
-        return (
-            {"article": articles | "KeyByDocId" >> beam.Map(lambda article: (article["doc_id"], article)),
-             "root": roots}
-            | "JoinFirstCopies" >> beam.CoGroupByKey()
-            | "SetDuplicateOf" >> beam.ParDo(SetDuplicateOfFn())
-        )
+        return roots | "CountDuplicates" >> beam.ParDo(CountDuplicatesFn())

@@ -1,7 +1,11 @@
 """Stage 5b, link feed versions: agencies never edit an item in place, they resend it
 with the same id and a higher version (a correction, an update, a kill). Each version
 is kept as its own row; ``supersedes`` points a later version at the one before it, so
-analytics keep the rows nothing supersedes. Rows that are no feed items pass through.
+analytics keep the rows nothing supersedes. Rows that are no feed items have no link.
+
+The stage yields the links only, (doc_id, doc_id of the version before); the write
+stage joins them onto the rows (transforms/write.py, ``late_columns``), so only each
+version's order and doc_id are shuffled, never the article.
 
 Only the versions of one run are linked: an earlier version ingested by an earlier run
 is not looked up (see README "Agency feeds").
@@ -24,36 +28,34 @@ def version_order(article: dict) -> tuple:
     return numbers, published.isoformat() if published else "", article["doc_id"]
 
 
-def link_versions(versions) -> list[dict]:
-    """The versions of one item, each with ``supersedes`` = the doc_id of the one before."""
-    ordered = sorted(versions, key=version_order)
-    for earlier, later in zip(ordered, ordered[1:]):
-        later["supersedes"] = earlier["doc_id"]
-    return ordered
-
-
-def feed_item_key(article: dict):
+def feed_version(article: dict) -> list[tuple[str, tuple]]:
+    """(item id, version_order) of a feed item; nothing for other articles. The doc_id is
+    the version order's last part."""
     item_id = (article.get("feed") or {}).get("item_id")
-    return [(item_id, article)] if item_id else []
+    return [(item_id, version_order(article))] if item_id else []
+
+
+def link_versions(orders) -> list[tuple[str, str]]:
+    """The version orders of one item -> (doc_id, doc_id of the version before) for every
+    version but the first."""
+    doc_ids = [order[-1] for order in sorted(orders)]
+    return list(zip(doc_ids[1:], doc_ids))
 
 
 class LinkFeedVersions(beam.PTransform):
-    """articles -> the same articles, later feed versions with ``supersedes`` set."""
+    """articles -> (doc_id, doc_id of the version it supersedes), one per later version."""
 
     def expand(self, articles):
-        linked = Metrics.counter("wirebeam", "feed.superseded")
+        superseded = Metrics.counter("wirebeam", "feed.superseded")
 
-        def count(article):
-            if article.get("supersedes"):
-                linked.inc()
-            return article
+        def count(link):
+            superseded.inc()
+            return link
 
-        feed_items = (
+        return (
             articles
-            | "FeedItems" >> beam.FlatMap(feed_item_key)
+            | "FeedVersions" >> beam.FlatMap(feed_version)
             | "ByItemId" >> beam.GroupByKey()
-            | "LinkVersions" >> beam.FlatMapTuple(lambda _, versions: link_versions(versions))
+            | "LinkVersions" >> beam.FlatMapTuple(lambda _, orders: link_versions(orders))
             | "Count" >> beam.Map(count)
         )
-        others = articles | "NotFeedItems" >> beam.Filter(lambda a: not (a.get("feed") or {}).get("item_id"))
-        return (feed_items, others) | "AllArticles" >> beam.Flatten()

@@ -35,6 +35,7 @@ from apache_beam.utils.shared import Shared
 
 from transforms.dead_letters import SplitOutcomes, dead_letter, passed, rejected
 from transforms.partitioning import stable_shard
+from transforms.shuffle import GroupByKeyPacked
 from transforms.text.entities import dateline_span, extract_entities, known_places
 from transforms.text.quotes import extract_quotes
 
@@ -263,7 +264,7 @@ class AnnotateArticles(beam.PTransform):
             articles
             | "KeyByBucket" >> beam.Map(lambda article, n: (stable_shard(article["doc_id"], n), article),
                                         self._buckets)
-            | "Buckets" >> beam.GroupByKey()
+            | "Buckets" >> GroupByKeyPacked()
             | "Batches" >> beam.FlatMap(batches, self._batch_size)
             | "Annotate" >> beam.ParDo(AnnotateBatchFn(self._models, self._default, Shared(), self._max_chars))
             | "Split" >> SplitOutcomes("articles")

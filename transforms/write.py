@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 from collections import Counter
+from typing import Any, Iterable
 
 import apache_beam as beam
 import pyarrow as pa
@@ -25,6 +26,7 @@ from transforms.files import commit as committer
 from transforms.files import state
 from transforms.partitioning import stable_shard
 from transforms.schema import ARTICLE_SCHEMA, CONTRACT_VERSION, partition_path, partition_values, to_table
+from transforms.shuffle import Unpacked, packed
 from transforms.versions import versions
 
 ROW_GROUP_SIZE = 2000
@@ -63,6 +65,26 @@ def file_suffix(run_info: dict) -> str:
     return f"-{run_info['run_id']}" if run_info["mode"] == "incremental" else ""
 
 
+def route_late_values(element) -> Iterable[tuple[tuple, tuple[str, str, Any]]]:
+    """(doc_id, {"route": [partition key], "value": [(column, value)]}) -> (partition key,
+    (doc_id, column, value)) for each value: a late value goes to its row's partition. A
+    value for a doc_id with no row (none is expected) is dropped."""
+    doc_id, joined = element
+    for route in joined["route"]:
+        for column, value in joined["value"]:
+            yield route, (doc_id, column, value)
+
+
+def rows_with_late_values(joined: dict) -> Iterable[dict]:
+    """{"rows": [packed article], "late": [(doc_id, column, value)]} of one partition
+    group -> the articles, each with its late values set."""
+    late: dict = {}
+    for doc_id, column, value in joined["late"]:
+        late.setdefault(doc_id, {})[column] = value
+    for doc in Unpacked(joined["rows"]):
+        yield {**doc, **late.get(doc["doc_id"], {})}
+
+
 class WriteParquetShardFn(beam.DoFn):
     """One (date, country, shard) group to one staged Parquet file, row group by row
     group so a large partition is never one table in memory."""
@@ -73,7 +95,8 @@ class WriteParquetShardFn(beam.DoFn):
         self._rows_written = Metrics.counter("wirebeam", "write.rows")
 
     def process(self, element, window=beam.DoFn.WindowParam):
-        (date, country, shard), docs = element
+        (date, country, shard), joined = element
+        docs = rows_with_late_values(joined)
         info = window_run_info(self._run_info, window)
         rel_dir = partition_path(date, country)
         staged = committer.join(committer.staging_dir(self._output, info["run_id"]), rel_dir,
@@ -255,8 +278,16 @@ def commit_run(element, output: str, run_info: dict, window=beam.DoFn.WindowPara
 
 
 class WriteDataset(beam.PTransform):
-    """{"rows", "dead_letters", "sources", "stage_outputs": {stage: PCollection}} -> the
-    committed manifest (one element; ``noop`` is set when an incremental run had nothing new).
+    """{"rows", "late_columns": {column: PCollection}, "dead_letters", "sources",
+    "stage_outputs": {stage: PCollection}} -> the committed manifest (one element;
+    ``noop`` is set when an incremental run had nothing new).
+
+    ``late_columns`` are values that whole-corpus stages find for some rows, (doc_id,
+    value) per column (``duplicate_of``, ``supersedes``). They meet their rows in the
+    grouping by partition that the write does anyway: each value is first routed to its
+    row's partition by a join on doc_id with (doc_id, partition) pairs, so the articles
+    themselves are shuffled once here, packed (transforms/shuffle.py), and by no stage
+    before to set a column.
 
     Everything the commit needs (staged files, counts, file decisions) reaches it as
     main input through one GroupByKey on a single key, never as a side input or a
@@ -269,10 +300,23 @@ class WriteDataset(beam.PTransform):
         self._shards, self._dead_shards = shards_per_partition, dead_letter_shards
 
     def expand(self, inputs):
+        rows = inputs["rows"]
+        late_values = (
+            [pcoll | f"Late_{column}" >> beam.MapTuple(lambda doc_id, value, column=column: (doc_id, (column, value)))
+             for column, pcoll in inputs["late_columns"].items()]
+            | "LateValues" >> beam.Flatten()
+        )
+        routes = rows | "RouteByDocId" >> beam.Map(lambda doc, n: (doc["doc_id"], partition_key(doc, n)), self._shards)
+        routed = (
+            {"route": routes, "value": late_values}
+            | "JoinRoutes" >> beam.CoGroupByKey()
+            | "RouteLateValues" >> beam.FlatMap(route_late_values)
+        )
         staged_rows = (
-            inputs["rows"]
-            | "KeyByPartition" >> beam.Map(lambda doc, n: (partition_key(doc, n), doc), self._shards)
-            | "GroupByPartition" >> beam.GroupByKey()
+            {"rows": rows | "KeyByPartition" >> beam.Map(lambda doc, n: (partition_key(doc, n), packed(doc)),
+                                                         self._shards),
+             "late": routed}
+            | "GroupByPartition" >> beam.CoGroupByKey()
             | "WriteParquet" >> beam.ParDo(WriteParquetShardFn(self._output, self._run_info))
         )
         staged_dead = (
