@@ -16,7 +16,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from conftest import IN_MEMORY, ROOT
 from transforms.dedup import (BUCKET_GROUPS, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, FindNearDuplicates, PackMembers,
-                              attach_first_sketch, band_keys, bucket_members, bucket_pairs, buckets_of_group, doc_ref, estimated_jaccard, jump_to_grandparents, lsh_bands, minhash_signature,
+                              attach_first_sketch, band_keys, bucket_address, bucket_members, bucket_pairs, buckets_of_group, doc_ref, estimated_jaccard, jump_to_grandparents, lsh_bands, minhash_signature,
                               normalised_words, order_key, order_rank, shingles, signature_of, verified_link,
                               unpack_members, verify_pairs)
 
@@ -112,8 +112,8 @@ def test_order_key_earliest_first_unknown_last_then_source():
 
 
 def sketch(n: int, doc_id: str, signature) -> tuple:
-    """(order_key, doc_id, packed signature) of the n-th earliest article."""
-    return (0, n, f"s://{doc_id}", 0), doc_id, packed(signature)
+    """(order_key, doc_id, packed signature) of the n-th earliest article, n seconds after 1970."""
+    return (0, n * 1_000_000, f"s://{doc_id}", 0), doc_id, packed(signature)
 
 
 def bucket_links(sketches, threshold: float, max_bucket_size: int) -> dict:
@@ -149,13 +149,16 @@ def test_bucket_pairs_past_the_cap_compare_with_the_earliest_members_only():
     assert len(bucket_pairs([(rank, rank) for rank in range(1000)], 10)[0]) == 45 + 990 * 10
 
 
-def test_order_rank_sorts_like_the_date_of_the_order_key():
+def test_order_rank_sorts_like_the_date_of_the_order_key_in_32_bits():
     at = dt.datetime(2025, 3, 4, 10, tzinfo=UTC)
     keys = [order_key({"published_at": None, "source_uri": "a"}), order_key({"published_at": at, "source_uri": "z"}),
+            order_key({"published_at": at + dt.timedelta(seconds=1)}),
             order_key({"published_at": dt.datetime(1900, 1, 1, tzinfo=UTC)}),
             order_key({"published_at": dt.datetime(9999, 12, 31, tzinfo=UTC)})]
     assert sorted(keys, key=order_rank) == sorted(keys)
-    assert all(-2**63 <= order_rank(k) < 2**63 for k in keys)
+    assert [order_rank(k) for k in sorted(keys)] == [0, 1741082400, 1741082401, 2**32 - 2, 2**32 - 1]
+    # Within one second copies tie (doc_ref orders them in a bucket).
+    assert order_rank(order_key({"published_at": at + dt.timedelta(microseconds=999_999)})) == 1741082400
 
 
 def test_verified_link_points_the_later_article_at_the_earlier():
@@ -311,10 +314,12 @@ def test_precision_and_recall_on_generated_syndication(dedup_eval):
 
 def test_bucket_groups_hold_every_band_bucket_of_an_article_once():
     signature = signature_of(shingles(" ".join(f"word{n}" for n in range(80)), DEFAULT_SHINGLE_SIZE), 128)
-    sketch = (doc_ref("a"), ((0, 5), "a", np.asarray(signature, dtype="<u4").tobytes()))
+    sketch = (doc_ref("a"), ((0, 5_000_000), "a", np.asarray(signature, dtype="<u4").tobytes()))   # 5 s after 1970
     members = list(bucket_members(sketch, 32, 4))
     assert len(members) == 32 and all(0 <= group < BUCKET_GROUPS for group, _ in members)
-    assert [key for _, (key, _, _) in members] == band_keys(signature, 32, 4)
+    assert [(group, bucket) for group, (bucket, _, _) in members] == [bucket_address(key)
+                                                                    for key in band_keys(signature, 32, 4)]
+    assert all(0 <= bucket < 2**32 and rank == 5 for _, (bucket, rank, _) in members)
     grouped = buckets_of_group([member for _, member in members] + [(members[0][1][0], 7, doc_ref("b"))])
     assert grouped[members[0][1][0]] == [(5, doc_ref("a")), (7, doc_ref("b"))]
     assert sum(map(len, grouped.values())) == 33
@@ -322,8 +327,15 @@ def test_bucket_groups_hold_every_band_bucket_of_an_article_once():
 
 def test_packed_members_round_trip_through_merges():
     fn = PackMembers()
-    members = [(-(1 << 63), 1 << 62, 5), (7, 0, -(1 << 63)), ((1 << 63) - 1, 3, 9)]
+    members = [(0, 2**32 - 1, 5), (7, 0, -(1 << 63)), (2**32 - 1, 3, (1 << 63) - 1)]
     first = fn.add_input(fn.create_accumulator(), members[0])
     rest = fn.add_input(fn.add_input(fn.create_accumulator(), members[1]), members[2])
     packed = fn.extract_output(fn.merge_accumulators([first, rest]))
+    assert len(packed) == 16 * len(members)
     assert list(unpack_members(packed)) == members
+
+
+def test_bucket_address_splits_a_key_into_group_and_32_bit_bucket():
+    key = (0x1234_5678 << 32) | (5 << 10) | 7
+    assert bucket_address(key) == (7, 0x1234_5678)
+    assert bucket_address(-1) == (BUCKET_GROUPS - 1, 2**32 - 1)         # keys are signed 64-bit

@@ -2,12 +2,22 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from transforms.text.places import content_country, dateline_country, fold, load_gazetteer, place_mentions, url_country
+from transforms.text.places import (Region, content_country, dateline_country, fold, gazetteer_tables, load_gazetteer,
+                                    place_mentions, url_country)
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer()
+
+
+def test_the_gazetteer_from_the_child_process_holds_the_tables_built_here(gazetteer):
+    tables = gazetteer_tables()
+    assert gazetteer.cities == tables["cities"] and gazetteer.cities["paris"].split()[0] == "FR"
+    assert gazetteer.countries == tables["countries"] and gazetteer.content_names == tables["content_names"]
+    assert gazetteer.us_states == tables["us_states"]
+    assert gazetteer.subdivisions == {key: set(found) for key, found in tables["subdivisions"].items()}
+    assert gazetteer.regions == tables["regions"] and all(isinstance(r, Region) for r in gazetteer.regions.values())
 
 
 @pytest.mark.parametrize("city, regions, expected", [

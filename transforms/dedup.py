@@ -16,21 +16,22 @@ Method (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*,
    short texts collide by chance (boilerplate, briefs).
 2. ``minhash_signature``: datasketch's MinHash with a fixed seed and scheme, so the
    signature of a text is the same on every worker and in every run.
-3. The signature is cut into ``bands`` of ``rows`` values (``lsh_bands``); every article is
-   put in one LSH bucket per band, keyed by one 64-bit hash of (band index, band values)
-   (``band_keys``). Two articles with estimated Jaccard s share a bucket with probability
-   1 - (1 - s^rows)^bands. The bucket shuffle carries no signature, only compact ints:
-   (bucket key, ``order_rank``, ``doc_ref``), the article's date and a 64-bit fingerprint
-   of its doc_id, keyed by one of BUCKET_GROUPS groups of buckets, not by the bucket,
-   and packed into one int64 array per group on each worker (``PackMembers``): nearly
-   every bucket holds one article, and a shuffle of one small element per member pays
-   per-element bookkeeping for each (on the DirectRunner that bookkeeping, not the data,
-   was most of the launcher's memory). A bucket of k >= 2 members yields candidate pairs (``bucket_pairs``): every
-   member with each earlier member (by ``order_rank``, then ``doc_ref``) among the
-   bucket's ``max_bucket_size`` earliest, so an oversized bucket (a story syndicated
-   thousands of times, or boilerplate) costs size x max_bucket_size pairs, not size
-   squared, and is counted and logged; a later copy still meets the earliest copies.
-   Pairs found in several bands are made distinct.
+3. The signature is cut into ``bands`` of ``rows`` values (``lsh_bands``); every article
+   is put in one LSH bucket per band, keyed by one 64-bit hash of (band index, band
+   values) (``band_keys``). Two articles with estimated Jaccard s share a bucket with
+   probability 1 - (1 - s^rows)^bands. The bucket shuffle carries no signature, only one
+   16-byte member per article and band (``bucket_address``, ``order_rank``, ``doc_ref``:
+   the bucket within its group, the article's date and a 64-bit fingerprint of its
+   doc_id), keyed by one of BUCKET_GROUPS groups of buckets, not by the bucket, and packed
+   into one array per group on each worker (``PackMembers``): nearly every bucket holds
+   one article, and a shuffle of one small element per member pays per-element bookkeeping
+   for each (on the DirectRunner that bookkeeping, not the data, was most of the
+   launcher's memory). A bucket of k >= 2 members yields candidate pairs
+   (``bucket_pairs``): every member with each earlier member (by ``order_rank``, then
+   ``doc_ref``) among the bucket's ``max_bucket_size`` earliest, so an oversized bucket (a
+   story syndicated thousands of times, or boilerplate) costs size x max_bucket_size
+   pairs, not size squared, and is counted and logged; a later copy still meets the
+   earliest copies. Pairs found in several bands are made distinct.
 4. Verification: two joins keyed by doc_ref attach both articles' sketches (order_key,
    doc_id, signature) to each candidate pair, and a pair whose estimated Jaccard
    similarity reaches the threshold links the later article to the earlier one
@@ -49,16 +50,15 @@ Method (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*,
    the grouping by partition it does anyway (transforms/write.py, ``late_columns``), so
    no stage shuffles whole articles a second time.
 
-Nothing holds all documents in one place, and no shuffle carries a signature per band.
-Per article, the bucket shuffle carries bands x (one 64-bit key, order_rank, doc_ref):
-about bands x 35 bytes encoded (1.1 KB at the defaults), and the two verification joins
-carry its sketch once each, about 2 x (4 x num_perm + 100) bytes (1.2 KB): about 2.3 KB
-in all, where one (order key, doc_id, signature) per band was about 20 KB. On top of
-that, every distinct candidate pair costs about 22 bytes in the Distinct and the first
-join and one sketch (4 x num_perm + 100 bytes) in the second, so the total grows with
-the number of candidate pairs, i.e. with how many copies the stories have. The only
-per-key state is one bucket's (rank, ref) list, or one article's sketches and partners
-in a join.
+Nothing holds all documents in one place, and no shuffle carries a signature per band. Per
+article, the bucket shuffle carries bands x 16 bytes (512 bytes at the defaults), and the
+two verification joins carry its sketch once each, about 2 x (4 x num_perm + 100) bytes
+(1.2 KB): about 1.7 KB in all, where one (order key, doc_id, signature) per band was about
+20 KB. On top of that, every distinct candidate pair costs about 22 bytes in the Distinct
+and the first join and one sketch (4 x num_perm + 100 bytes) in the second, so the total
+grows with the number of candidate pairs, i.e. with how many copies the stories have. The
+only per-key state is one bucket's (rank, ref) list, or one article's sketches and
+partners in a join.
 """
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ import functools
 import hashlib
 import logging
 import re
+import struct
 import unicodedata
-from array import array
 from typing import Any, Iterable
 
 import apache_beam as beam
@@ -89,6 +89,9 @@ FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT = 0.1, 0.9
 # Keys of the bucket shuffle (buckets are grouped, see step 3): enough groups to spread
 # the work over any cluster, each a few thousand members per 100,000 articles.
 BUCKET_GROUPS = 1024
+# A bucket member as shuffled: bucket within its group (32 bits), order_rank (32), doc_ref (64).
+_MEMBER = struct.Struct("<IIq")
+_UNKNOWN_DATE_RANK = (1 << 32) - 1
 _WORD = re.compile(r"\w+")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _SIGNATURE_DTYPE = np.dtype("<u4")   # affine32 values fit 32 bits; fixed byte order for the shuffle
@@ -177,11 +180,24 @@ def order_key(article: dict) -> tuple:
 
 
 def order_rank(order: tuple) -> int:
-    """The date part of an ``order_key`` as one int (microseconds since 1970; unknown dates
-    after every real one): how a bucket picks its earliest members without shuffling
-    the whole order key."""
+    """The date part of an ``order_key`` as an unsigned 32-bit int: seconds since 1970,
+    clamped to 1970..2106, unknown dates after every real one. How a bucket picks its
+    earliest members without shuffling the whole order key; copies within one second
+    (or outside that range) tie and are ordered by doc_ref, which only matters when a
+    bucket is past ``max_bucket_size``."""
     unknown, micros = order[0], order[1]
-    return (1 << 62) if unknown else micros
+    if unknown:
+        return _UNKNOWN_DATE_RANK
+    return min(max(micros // 1_000_000, 0), _UNKNOWN_DATE_RANK - 1)
+
+
+def bucket_address(key: int) -> tuple[int, int]:
+    """A band's bucket key -> (bucket group, bucket within the group): the group from the
+    key's low bits, the bucket from 32 of its high bits. Two buckets of a group that
+    share those 32 bits (about one in a thousand groups at 100,000 articles) act as one:
+    their members become candidates of each other, which verification rejects unless
+    the bodies are alike, so a collision costs comparisons, never a false link."""
+    return key % BUCKET_GROUPS, (key >> 32) & 0xFFFFFFFF
 
 
 def bucket_pairs(members: Iterable[tuple[int, int]], max_bucket_size: int) -> tuple[list[tuple[int, int]], int]:
@@ -266,46 +282,47 @@ class SketchFn(beam.DoFn):
 
 
 def bucket_members(sketch, bands: int, rows: int) -> Iterable[tuple[int, tuple[int, int, int]]]:
-    """(doc_ref, sketch) -> (bucket group, (bucket key, order_rank, doc_ref)), one per band."""
+    """(doc_ref, sketch) -> (bucket group, (bucket, order_rank, doc_ref)), one per band."""
     ref, (order, _, signature) = sketch
     rank = order_rank(order)
     for key in band_keys(np.frombuffer(signature, dtype=_SIGNATURE_DTYPE), bands, rows):
-        yield key % BUCKET_GROUPS, (key, rank, ref)
+        group, bucket = bucket_address(key)
+        yield group, (bucket, rank, ref)
 
 
 class PackMembers(beam.CombineFn):
-    """(bucket key, order_rank, doc_ref) members of one bucket group -> one packed array
-    of 64-bit ints (``unpack_members`` reads it back). Pre-combined on the workers, so
+    """(bucket, order_rank, doc_ref) members of one bucket group -> one packed string of
+    16-byte members (``unpack_members`` reads it back). Pre-combined on the workers, so
     the shuffle carries a few arrays per group, not one small element per article and
     band: on the DirectRunner each shuffled element costs ~60 bytes of bookkeeping in
-    the launcher, ~250 MB for the 3.2 million members of 100,000 articles."""
+    the launcher, ~250 MB for the 3.2 million members of 100,000 articles. The
+    launcher still holds the packed bytes, and copies them twice while handing them to
+    the workers: at 100,000 articles this grouping was the run's peak with 24-byte
+    members."""
 
     def create_accumulator(self):
-        return array("q")
+        return bytearray()
 
     def add_input(self, packed, member):
-        packed.extend(member)
+        packed += _MEMBER.pack(*member)
         return packed
 
     def merge_accumulators(self, accumulators):
-        merged = array("q")
-        for packed in accumulators:
-            merged.extend(packed)
-        return merged
+        return bytearray().join(accumulators)
 
     def extract_output(self, packed):
-        return packed.tobytes()
+        return bytes(packed)
 
 
 def unpack_members(packed: bytes) -> Iterable[tuple[int, int, int]]:
-    return map(tuple, np.frombuffer(packed, dtype=np.int64).reshape(-1, 3).tolist())
+    return _MEMBER.iter_unpack(packed)
 
 
 def buckets_of_group(members: Iterable[tuple[int, int, int]]) -> dict[int, list[tuple[int, int]]]:
-    """A bucket group's (bucket key, order_rank, doc_ref) members -> {bucket key: [(order_rank, doc_ref)]}."""
+    """A bucket group's (bucket, order_rank, doc_ref) members -> {bucket: [(order_rank, doc_ref)]}."""
     buckets: dict = {}
-    for key, rank, ref in members:
-        buckets.setdefault(key, []).append((rank, ref))
+    for bucket, rank, ref in members:
+        buckets.setdefault(bucket, []).append((rank, ref))
     return buckets
 
 
@@ -316,16 +333,16 @@ class BucketPairsFn(beam.DoFn):
         self._oversized = Metrics.counter("wirebeam", "dedup.oversized_buckets")
 
     def process(self, element):
-        _, packed = element
-        for key, bucket in buckets_of_group(unpack_members(packed)).items():
-            if len(bucket) < 2:
+        group, packed = element
+        for bucket, members in buckets_of_group(unpack_members(packed)).items():
+            if len(members) < 2:
                 continue
-            pairs, size = bucket_pairs(bucket, self._max_bucket_size)
+            pairs, size = bucket_pairs(members, self._max_bucket_size)
             self._bucket_sizes.update(size)
             if size > self._max_bucket_size:
                 self._oversized.inc()
-                log.warning("dedup: LSH bucket %d of %d articles; each is compared with its %d earliest only",
-                            key, size, self._max_bucket_size)
+                log.warning("dedup: LSH bucket %d/%d of %d articles; each is compared with its %d earliest only",
+                            group, bucket, size, self._max_bucket_size)
             yield from pairs
 
 
